@@ -1,0 +1,5 @@
+"""``python -m termnorm``: the command line."""
+
+from termnorm.cli import main
+
+main()

@@ -1,0 +1,210 @@
+"""Annotating a text: every glossary term in it, with who uses it and what normalize would write."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .compiled import Glossary
+from .matcher import RawMatch
+from .quotes import distanced, in_regions, quote_regions
+from .rewrite import RewriteOptions, replacement
+from .script import detect_language
+
+ANNOTATION_FIELDS = (
+    "start", "end", "text", "entry", "label", "term", "type", "lang", "preferred",
+    "loaded", "used_by", "note", "match", "score", "quoted",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One term found in a text. ``text == source_text[start:end]`` always holds.
+
+    The first fifteen fields are the output contract (PRODUCT.md); the rest are additions.
+    """
+
+    start: int
+    end: int
+    text: str
+    entry: str
+    label: str
+    term: str
+    type: str
+    lang: str
+    preferred: str
+    loaded: bool
+    used_by: tuple[str, ...]
+    note: str | None
+    match: str  # exact | folded | fuzzy
+    score: float
+    quoted: bool
+    category: str = ""
+    status: str = ""
+    neutral: str | None = None
+    ambiguous: bool = False
+    candidates: tuple[str, ...] = ()  # entry ids when ambiguous
+    quote_reason: str | None = None  # "quotation marks" or the distancing word
+    rule: str = "form"  # which form, fold or fuzzy rule fired
+    derived: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The annotation as a JSON-ready dict, contract fields first."""
+        d = asdict(self)
+        d["used_by"] = list(self.used_by)
+        d["candidates"] = list(self.candidates)
+        return d
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """The annotations of one document and their summary."""
+
+    source: str
+    lang: str
+    annotations: tuple[Annotation, ...]
+    summary: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+    languages: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the output contract (one per document in ``jsonl``)."""
+        out: dict[str, Any] = {"source": self.source}
+        if self.id is not None:
+            out["id"] = self.id
+        out["lang"] = self.lang
+        out["languages"] = self.languages
+        out["annotations"] = [a.to_dict() for a in self.annotations]
+        out["summary"] = self.summary
+        return out
+
+
+def annotate_text(
+    text: str,
+    glossary: Glossary,
+    *,
+    style: str = "default",
+    options: RewriteOptions | None = None,
+    fuzzy: bool = True,
+) -> list[Annotation]:
+    """Every glossary term in ``text``, in order, as annotations.
+
+    >>> from termnorm import load_glossary
+    >>> [(a.text, a.entry, a.preferred) for a in annotate_text("Uighurs in Xinjiang", load_glossary())][:1]
+    [('Uighurs', 'uyghur', 'Uyghurs')]
+    """
+    options = options or RewriteOptions()
+    house = glossary.style(style)
+    folded = glossary.matcher.fold(text)
+    matches = glossary.matcher.find(text, folded)
+    if fuzzy:
+        from .fuzzy import fuzzy_matches
+
+        matches = fuzzy_matches(text, folded, glossary, matches)
+    if not matches:
+        return []
+    regions = quote_regions(text)
+    out: list[Annotation] = []
+    for m in matches:
+        out.append(_annotation(text, m, glossary, house, options, regions))
+    return distanced(text, out, glossary)
+
+
+def _annotation(text: str, m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, regions: Any) -> Annotation:
+    surface = text[m.start : m.end]
+    base = text[m.start : m.base_end]
+    suffix = text[m.base_end : m.end]
+    term = _choose_term(glossary, m.terms, base)
+    entry = glossary.entries[term.entry]
+    fuzzy_score = getattr(m, "score", None)
+    if fuzzy_score is not None:
+        kind, score = "fuzzy", float(fuzzy_score)
+    elif base == term.form:
+        kind, score = "exact", 100.0
+    else:
+        kind, score = "folded", 100.0
+    new = replacement(entry, term, base, suffix, style, options, fuzzy_score=fuzzy_score, ambiguous=m.ambiguous)
+    quoted = in_regions(regions, m.start, m.end)
+    candidates = tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else ()
+    return Annotation(
+        start=m.start,
+        end=m.end,
+        text=surface,
+        entry=entry.id,
+        label=entry.label,
+        term=term.form,
+        type=term.type,
+        lang=term.lang,
+        preferred=surface if new is None else new,
+        loaded=term.loaded,
+        used_by=term.used_by,
+        note=term.note,
+        match=kind,
+        score=score,
+        quoted=quoted,
+        category=entry.category,
+        status=term.status,
+        neutral=entry.neutral if entry.loaded else None,
+        ambiguous=m.ambiguous,
+        candidates=candidates,
+        quote_reason="quotation marks" if quoted else None,
+        rule=m.rule,
+        derived=term.derived is not None,
+    )
+
+
+def _choose_term(glossary: Glossary, indexes: Sequence[int], base: str) -> Any:
+    """The glossary term a surface form stands for: exact form first, then case-insensitive."""
+    terms = [glossary.terms[i] for i in indexes]
+    for t in terms:
+        if t.form == base:
+            return t
+    low = base.casefold()
+    for t in terms:
+        if t.form.casefold() == low:
+            return t
+    typed = [t for t in terms if t.derived is None]
+    return (typed or terms)[0]
+
+
+def summarize(annotations: Sequence[Annotation]) -> dict[str, Any]:
+    """Counts per entry, loaded terms, the framing profile (forms per ``used_by`` side), quoted."""
+    entries = Counter(a.entry for a in annotations)
+    framing: Counter[str] = Counter()
+    framing_quoted: Counter[str] = Counter()
+    for a in annotations:
+        for who in a.used_by:
+            framing[who] += 1
+            if a.quoted:
+                framing_quoted[who] += 1
+    return {
+        "entries": dict(sorted(entries.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "loaded": sum(a.loaded for a in annotations),
+        "framing": dict(sorted(framing.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "framing_quoted": dict(sorted(framing_quoted.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "quoted": sum(a.quoted for a in annotations),
+        "ambiguous": sum(a.ambiguous for a in annotations),
+        "fuzzy": sum(a.match == "fuzzy" for a in annotations),
+        "total": len(annotations),
+    }
+
+
+def annotate_document(
+    text: str,
+    glossary: Glossary,
+    *,
+    source: str = "-",
+    doc_id: str | None = None,
+    style: str = "default",
+    options: RewriteOptions | None = None,
+    fuzzy: bool = True,
+) -> DocumentResult:
+    """Annotate one document: its language, annotations and summary (the JSON contract).
+
+    A pure function of (glossary, document): safe to run in worker processes.
+    """
+    annotations = annotate_text(text, glossary, style=style, options=options, fuzzy=fuzzy)
+    lang, languages = detect_language(text, glossary.table)
+    return DocumentResult(source, lang, tuple(annotations), summarize(annotations), doc_id, languages)

@@ -1,0 +1,143 @@
+"""The compiled glossary: validated entries, derived forms, folding tables and the matcher.
+
+Compiling takes a moment (OpenCC, variants, the automaton), so the result is cached on disk in
+the user cache directory, keyed by the glossary's content hash and the termnorm version. A
+corrupt or stale cache file is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from threading import Lock
+
+from .derive import derive_script_forms, han_fold_table
+from .errors import GlossaryError, GlossaryErrors
+from .fold import base_table
+from .glossary import GlossaryData, Vocabulary, content_hash, default_glossary_path, get_style, glossary_files, read_glossary
+from .matcher import Matcher
+from .model import Entry, Style, Term
+
+_CACHE_FORMAT = 1
+
+
+class Glossary:
+    """A compiled glossary. Build it with :func:`load_glossary`.
+
+    >>> g = load_glossary()
+    >>> g.entry("uyghur").label
+    'Uyghur'
+    """
+
+    def __init__(self, data: GlossaryData) -> None:
+        self.entries: dict[str, Entry] = {eid: derive_script_forms(e) for eid, e in data.entries.items()}
+        self.styles: dict[str, Style] = data.styles
+        self.vocabulary: Vocabulary = data.vocabulary
+        self.files = data.files
+        self.content_hash = data.content_hash
+        self.terms: list[Term] = [t for e in self.entries.values() for t in e.terms]
+        self.table: dict[int, str] = {**base_table(), **han_fold_table()}
+        self.matcher = Matcher(self.terms, self.table)
+        problems = self._conflicts()
+        if problems:
+            raise GlossaryErrors(problems)
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id (KeyError if none)."""
+        return self.entries[entry_id]
+
+    def style(self, name: str) -> Style:
+        """The house style called ``name`` (raises StyleError listing the known ones)."""
+        return get_style(self.styles, name)
+
+    def _conflicts(self) -> list[GlossaryError]:
+        """Forms claimed by two entries where neither says how to tell them apart."""
+        problems = []
+        for info in self.matcher.keys:
+            entries = {self.terms[i].entry for i in info.terms}
+            if len(entries) < 2:
+                continue
+            unresolved = [self.terms[i] for i in info.terms if not (self.terms[i].ambiguous or self.terms[i].context)]
+            if unresolved:
+                t = unresolved[0]
+                others = sorted(entries - {t.entry})
+                problems.append(
+                    GlossaryError(
+                        f"form '{t.form}' is also claimed by {', '.join(others)}; add 'ambiguous' or a context rule to both",
+                        file=t.file, line=t.line, entry=t.entry, term=t.form,
+                    )
+                )  # fmt: skip
+        return problems
+
+
+_LOCK = Lock()
+_MEMORY: dict[tuple[str, ...], Glossary] = {}
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def cache_dir() -> Path:
+    """Where compiled glossaries are cached (``$TERMNORM_CACHE_DIR`` or the user cache directory)."""
+    if env := os.environ.get("TERMNORM_CACHE_DIR"):
+        return Path(env)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "termnorm"
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "termnorm" / "Cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "termnorm"
+
+
+def load_glossary(path: str | Path | None = None, extra: Sequence[str | Path] = (), *, cache: bool = True) -> Glossary:
+    """Load, validate and compile a glossary folder or file (default: the shipped glossary).
+
+    ``extra`` folders or files add entries on top. Compiled results are cached in memory and on
+    disk (unless ``cache=False``). Raises :class:`~termnorm.errors.GlossaryError` on invalid data.
+    """
+    base = Path(path) if path is not None else default_glossary_path()
+    extras = [Path(p) for p in extra]
+    files: list[Path] = []
+    for p in [base, *extras]:
+        e, s, v = glossary_files(p)
+        files += ([v] if v else []) + e + s
+    key = content_hash(files) + "-" + _version() + f"-{_CACHE_FORMAT}"
+    with _LOCK:
+        memo = _MEMORY.get((key,))
+        if memo is not None:
+            return memo
+        glossary = _read_cache(key) if cache else None
+        if glossary is None:
+            glossary = Glossary(read_glossary(base, extras))
+            if cache:
+                _write_cache(key, glossary)
+        _MEMORY[(key,)] = glossary
+        return glossary
+
+
+def _read_cache(key: str) -> Glossary | None:
+    path = cache_dir() / f"glossary-{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            obj = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+        return None
+    return obj if isinstance(obj, Glossary) else None
+
+
+def _write_cache(key: str, glossary: Glossary) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glossary-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(glossary, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"glossary-{key}.pickle")
+    except OSError:
+        return  # a read-only or full cache directory only costs start-up time

@@ -1,0 +1,86 @@
+"""What `normalize` writes in place of one match: the style's form, in the original's case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import SPELLING_TYPES, Entry, Style, Term
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteOptions:
+    """Which kinds of rewrite `normalize` performs beyond spelling."""
+
+    rewrite_loaded: bool = False  # replace loaded/framing terms with the entry's neutral wording
+    fix_typos: bool = False  # rewrite fuzzy (typo) matches even below the strict threshold
+    strict_fuzzy_score: float = 92.0
+
+
+def apply_case(target: str, original: str) -> str:
+    """Write ``target`` in the case pattern of ``original``.
+
+    >>> apply_case("Uyghur", "UIGHUR"), apply_case("Uyghur", "uighur"), apply_case("Uyghur", "Uighur")
+    ('UYGHUR', 'uyghur', 'Uyghur')
+    >>> apply_case("Urumqi", "Urumchi"), apply_case("新疆", "新疆")
+    ('Urumqi', '新疆')
+    """
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.islower() for c in target):
+        return target.upper()
+    if letters and all(c.islower() for c in letters) and any(c.isupper() for c in target):
+        return target.lower()
+    return target
+
+
+def target_form(entry: Entry, term: Term, style: Style) -> str | None:
+    """The form the style writes for a spelling variant, or None when it is left alone."""
+    if term.type not in SPELLING_TYPES:
+        return None
+    if term.lang == "en" or term.lang.startswith("zh-Latn"):
+        if entry.id in style.prefer:
+            return style.prefer[entry.id]
+        preferred = entry.preferred("en")
+        return preferred.form if preferred is not None else None
+    if term.type == "preferred" or term.status == "preferred":
+        return None
+    preferred = entry.preferred(term.lang)
+    return preferred.form if preferred is not None else None
+
+
+def replacement(
+    entry: Entry,
+    term: Term,
+    base: str,
+    suffix: str,
+    style: Style,
+    options: RewriteOptions,
+    *,
+    fuzzy_score: float | None = None,
+    ambiguous: bool = False,
+) -> str | None:
+    """The text to write over a match (``base`` + ``suffix``), or None to leave it alone.
+
+    Spelling is rewritten to the style's form; loaded and framing terms only when asked, to the
+    entry's neutral wording; ambiguous matches never.
+    """
+    if ambiguous:
+        return None
+    if fuzzy_score is not None and not options.fix_typos and fuzzy_score < options.strict_fuzzy_score:
+        return None
+    if term.loaded or term.type == "framing":
+        if options.rewrite_loaded and entry.neutral:
+            neutral = entry.neutral
+            if base[:1].isupper() and neutral[:1].islower():
+                neutral = neutral[:1].upper() + neutral[1:]
+            return neutral if neutral != base + suffix else None
+        return None
+    if style.chinese_script != "keep" and term.script == "han" and term.type != "misspelling":
+        from .derive import convert
+
+        converted = convert(base, "t2s" if style.chinese_script == "hans" else "s2t")
+        return converted + suffix if converted != base else None
+    target = target_form(entry, term, style)
+    if target is None:
+        return None
+    written = apply_case(target, base)
+    return written + suffix if written != base else None
