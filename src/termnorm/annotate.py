@@ -88,8 +88,13 @@ def annotate_text(
     style: str = "default",
     options: RewriteOptions | None = None,
     fuzzy: bool = True,
+    lang: str | None = None,
 ) -> list[Annotation]:
     """Every glossary term in ``text``, in order, as annotations.
+
+    ``lang`` is the document's language (detected from its script when not given); it decides
+    between forms that several languages share ("Xinjiang" in English and German) and keeps
+    English house spellings out of text in other languages.
 
     >>> from termnorm import load_glossary
     >>> [(a.text, a.entry, a.preferred) for a in annotate_text("Uighurs in Xinjiang", load_glossary())][:1]
@@ -105,18 +110,23 @@ def annotate_text(
         matches = fuzzy_matches(text, folded, glossary, matches)
     if not matches:
         return []
+    if lang is None:
+        lang = detect_language(text, glossary.table)[0]
     regions = quote_regions(text)
     out: list[Annotation] = []
     for m in matches:
-        out.append(_annotation(text, m, glossary, house, options, regions))
+        out.append(_annotation(text, m, glossary, house, options, regions, lang))
     return distanced(text, out, glossary)
 
 
-def _annotation(text: str, m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, regions: Any) -> Annotation:
+def _annotation(
+    text: str, m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, regions: Any, lang: str
+) -> Annotation:
     surface = text[m.start : m.end]
     base = text[m.start : m.base_end]
     suffix = text[m.base_end : m.end]
-    term = _choose_term(glossary, m.terms, base)
+    corrected = getattr(m, "corrected", None)  # a fuzzy match: the text as it was meant
+    term = _choose_term(glossary, m.terms, corrected or base, suffix, lang)
     entry = glossary.entries[term.entry]
     fuzzy_score = getattr(m, "score", None)
     if fuzzy_score is not None:
@@ -125,7 +135,12 @@ def _annotation(text: str, m: RawMatch, glossary: Glossary, style: Any, options:
         kind, score = "exact", 100.0
     else:
         kind, score = "folded", 100.0
-    new = replacement(entry, term, base, suffix, style, options, fuzzy_score=fuzzy_score, ambiguous=m.ambiguous)
+    if fuzzy_score is not None:
+        from .fuzzy import typo_replacement
+
+        new = typo_replacement(m, entry, term, suffix, style, options)
+    else:
+        new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
     quoted = in_regions(regions, m.start, m.end)
     candidates = tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else ()
     return Annotation(
@@ -155,18 +170,26 @@ def _annotation(text: str, m: RawMatch, glossary: Glossary, style: Any, options:
     )
 
 
-def _choose_term(glossary: Glossary, indexes: Sequence[int], base: str) -> Any:
-    """The glossary term a surface form stands for: exact form first, then case-insensitive."""
+_ENGLISH_SUFFIXES = frozenset({"", "s", "es", "'s", "s'", "'", "\u2019s", "s\u2019", "\u2019"})
+
+
+def _choose_term(glossary: Glossary, indexes: Sequence[int], base: str, suffix: str, lang: str) -> Any:
+    """The glossary term a surface form stands for.
+
+    A suffix that is not an English inflection (Turkish -lar, Uyghur لار) can only belong to a
+    stem form. Then, in order: the exact form, the same form in another case, a form in the
+    document's language, a typed (not derived) form.
+    """
     terms = [glossary.terms[i] for i in indexes]
-    for t in terms:
-        if t.form == base:
-            return t
+    if suffix.casefold() not in _ENGLISH_SUFFIXES:
+        terms = [t for t in terms if t.stem] or terms
+    family = lang.split("-")[0]
     low = base.casefold()
-    for t in terms:
-        if t.form.casefold() == low:
-            return t
-    typed = [t for t in terms if t.derived is None]
-    return (typed or terms)[0]
+
+    def rank(t: Any) -> tuple[bool, bool, bool, bool, bool]:
+        return (t.form == base, t.form.casefold() == low, t.lang == lang, t.lang.split("-")[0] == family, t.derived is None)
+
+    return max(terms, key=rank)
 
 
 def summarize(annotations: Sequence[Annotation]) -> dict[str, Any]:
@@ -205,6 +228,6 @@ def annotate_document(
 
     A pure function of (glossary, document): safe to run in worker processes.
     """
-    annotations = annotate_text(text, glossary, style=style, options=options, fuzzy=fuzzy)
     lang, languages = detect_language(text, glossary.table)
+    annotations = annotate_text(text, glossary, style=style, options=options, fuzzy=fuzzy, lang=lang)
     return DocumentResult(source, lang, tuple(annotations), summarize(annotations), doc_id, languages)

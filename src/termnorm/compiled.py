@@ -7,6 +7,7 @@ corrupt or stale cache file is ignored and rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
@@ -79,9 +80,19 @@ _MEMORY: dict[tuple[str, ...], Glossary] = {}
 
 
 def _version() -> str:
+    """The termnorm version plus a fingerprint of the code that shapes the compiled object.
+
+    The fingerprint (sizes and modification times of the package's modules) keeps a cache
+    written by other code, such as a development checkout between releases, from being loaded.
+    """
     from . import __version__
 
-    return __version__
+    package = Path(__file__).parent
+    stamp = hashlib.sha256()
+    for module in sorted(package.glob("*.py")):
+        st = module.stat()
+        stamp.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return f"{__version__}-{stamp.hexdigest()[:12]}"
 
 
 def cache_dir() -> Path:

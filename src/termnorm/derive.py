@@ -117,6 +117,8 @@ _WORD_RULES = [
     (re.compile(r"(?<=[^aeiou])(ter|ber)(s?)$"), lambda m: m.group(1)[0] + "re" + m.group(2)),
     (re.compile(r"(?<=[bcdfghlmnprstv])our(s?)$"), lambda m: "or" + m.group(1)),
     (re.compile(r"(?<=[bcdfghlmnprstv])or(s?)$"), lambda m: "our" + m.group(1)),
+    (re.compile(r"(?<=[^l])lment(s?)$"), lambda m: "llment" + m.group(1)),
+    (re.compile(r"llment(s?)$"), lambda m: "lment" + m.group(1)),
     (re.compile(r"ence$"), lambda m: "ense"),
     (re.compile(r"ense$"), lambda m: "ence"),
     (re.compile(r"programme(s?)$"), lambda m: "program" + m.group(1)),
@@ -150,7 +152,7 @@ _SHORT_WORDS = frozenset(
 )
 
 
-def _word_variants(word: str) -> set[str]:
+def word_variants(word: str) -> set[str]:
     out = {word}
     if len(word) < 5 or word in _SHORT_WORDS:
         return out
@@ -172,7 +174,7 @@ def english_variants(key: str, limit: int = 32) -> set[str]:
     """
     results = {""}
     for word in key.split(" "):
-        results = {f"{r} {v}" if r else v for r in results for v in _word_variants(word)}
+        results = {f"{r} {v}" if r else v for r in results for v in word_variants(word)}
         if len(results) > limit:
             break
     return results if len(results) <= limit else {key}

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from .compiled import Glossary
 from .formats import entry_dict
+from .model import Term
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -31,7 +32,7 @@ def to_tbx(g: Glossary) -> str:
             ET.SubElement(concept, "note").text = f"Neutral alternative: {entry.neutral}"
         for source in entry.sources:
             ET.SubElement(concept, "xref", {"type": "externalCrossReference", "target": source}).text = source
-        by_lang: dict[str, list] = {}
+        by_lang: dict[str, list[Term]] = {}
         for t in entry.terms:
             by_lang.setdefault(t.lang, []).append(t)
         for lang, terms in by_lang.items():

@@ -24,7 +24,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ENTRY_KEYS = {"id", "label", "category", "definition", "terms", "neutral", "related", "sources", "uncertain", "distancing"}
 TERM_KEYS = {
     "form", "lang", "type", "status", "used_by", "loaded", "note", "sources",
-    "case_sensitive", "stem", "fuzzy", "ambiguous", "context",
+    "case_sensitive", "stem", "fuzzy", "ambiguous", "context", "correct_to",
 }  # fmt: skip
 CONTEXT_KEYS = {"not_followed_by", "not_preceded_by", "followed_by", "preceded_by"}
 STYLE_KEYS = {"id", "label", "description", "evidence", "prefer", "chinese_script"}
@@ -106,7 +106,8 @@ def read_glossary(path: Path | None = None, extra: Sequence[Path] = ()) -> Gloss
                 )  # fmt: skip
                 continue
             entries[entry.id] = entry
-    styles = {s.id: s for f in style_files if (s := _read_style(f, problems)) is not None}
+    read_styles = [_read_style(f, problems) for f in style_files]
+    styles = {st.id: st for st in read_styles if st is not None}
     problems += _cross_checks(entries, styles)
     if problems:
         raise GlossaryErrors(problems)
@@ -189,7 +190,8 @@ def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
+                found: yaml.Node = v
+                return found
     return None
 
 
@@ -320,6 +322,9 @@ class _EntryChecker:
         if ambiguous is not None and not isinstance(ambiguous, str):
             err("'ambiguous' must be a sentence saying what else the form can mean", "ambiguous")
         context = self._context(raw.get("context"), node, label)
+        correct_to = raw.get("correct_to")
+        if correct_to is not None and not isinstance(correct_to, str):
+            err("'correct_to' must be a form of this entry", "correct_to")
         if flags["loaded"] is True:
             if not note:
                 err("a loaded term needs a 'note' saying why it is contested", "note")
@@ -344,6 +349,7 @@ class _EntryChecker:
             fuzzy=bool(flags["fuzzy"]),
             ambiguous=ambiguous,
             context=context,
+            correct_to=correct_to,
             file=self.file,
             line=_line(node),
         )
@@ -443,18 +449,24 @@ def _cross_checks(entries: dict[str, Entry], styles: dict[str, Style]) -> list[G
                 problems.append(
                     GlossaryError(f"related id '{rel}' does not exist", file=entry.file, line=entry.line, entry=entry.id)
                 )
+        forms = {t.form for t in entry.terms}
+        for t in entry.terms:
+            if t.correct_to is not None and t.correct_to not in forms:
+                problems.append(
+                    GlossaryError(f"correct_to '{t.correct_to}' is not a form of this entry", file=t.file, line=t.line, entry=entry.id, term=t.form)
+                )
         if not any(t.lang == "en" for t in entry.terms):
             problems.append(
                 GlossaryError("an entry needs at least one English ('en') term", file=entry.file, line=entry.line, entry=entry.id)
             )
     for style in styles.values():
         for entry_id, form in style.prefer.items():
-            entry = entries.get(entry_id)
-            if entry is None:
+            preferred_entry = entries.get(entry_id)
+            if preferred_entry is None:
                 problems.append(
                     GlossaryError(f"style '{style.id}' prefers a form for unknown entry '{entry_id}'", file=style.file)
                 )
-            elif not any(t.form == form for t in entry.terms):
+            elif not any(t.form == form for t in preferred_entry.terms):
                 problems.append(
                     GlossaryError(
                         f"style '{style.id}' prefers '{form}', which is not a form of this entry", file=style.file, entry=entry_id

@@ -55,30 +55,40 @@ class RawMatch:
     terms: tuple[int, ...]
     ambiguous: bool
     rule: str
+    score: float | None = None  # similarity (0-100) of a fuzzy match; None for exact and folded
+
+
+_FORM_HYPHENS = "-\u2010\u2011\u2013\u2014"
 
 
 def term_keys(term: Term, table: Mapping[int, str]) -> dict[str, str]:
     """Every match key of a term, each with the rule that produced it.
 
+    >>> from termnorm.fold import base_table
     >>> from termnorm.model import Term
     >>> t = Term("de-radicalisation", "en", "framing", "admitted", "x")
-    >>> sorted(term_keys(t, {}))
+    >>> sorted(term_keys(t, base_table()))
     ['de radicalisation', 'de radicalization', 'deradicalisation', 'deradicalization']
+    >>> sorted(term_keys(Term("re-education camp", "en", "framing", "admitted", "x"), base_table()))
+    ['re education camp', 'reeducation camp']
     """
     base = fold_key(term.form, table)
     if not base:
         return {}
     keys = {base: "form"}
     script = term.script
+    if script in ("latin", "cyrillic") and any(c in term.form for c in _FORM_HYPHENS):
+        # Only the hyphens close up: "re-education camp" is also "reeducation camp".
+        closed = fold_key("".join(c for c in term.form if c not in _FORM_HYPHENS), table)
+        if closed:
+            keys.setdefault(closed, "hyphen removed")
     if script == "latin" and term.lang == "en":
-        for variant in english_variants(base):
-            keys.setdefault(variant, "british/american spelling")
+        for key in list(keys):
+            for variant in english_variants(key):
+                keys.setdefault(variant, "british/american spelling")
         for variant in list(keys):
             for plural in plural_variants(variant):
                 keys.setdefault(plural, "plural -ies")
-    if script in ("latin", "cyrillic") and any(c in term.form for c in "-\u2010\u2011\u2013\u2014"):
-        for variant in list(keys):
-            keys.setdefault(variant.replace(SPACE, ""), "hyphen removed")
     if script == "han" and SEPARATOR in base:
         keys.setdefault(base.replace(SEPARATOR, ""), "name without separator")
     return keys
@@ -138,7 +148,7 @@ class Matcher:
             key_end = end + 1
             stop = key_end
             if info.end_boundary:
-                found = _inflect(f, key_end, info.stem)
+                found = _inflect(f, key_end, info.stem, quoted=start > 0 and f[start - 1] == "'")
                 if found is None:
                     continue
                 stop = found
@@ -199,15 +209,20 @@ def select(candidates: Iterable[Candidate]) -> list[Candidate]:
     """
     chosen: list[Candidate] = []
     last = -1
-    for cand in sorted(candidates, key=lambda c: (c.start, -c.stop)):
+    # Same span: the longer form wins over a shorter form plus a suffix (ئۇيغۇرىستان is not ئۇيغۇر+ىستان).
+    for cand in sorted(candidates, key=lambda c: (c.start, -c.stop, c.start - c.key_end)):
         if cand.start >= last:
             chosen.append(cand)
             last = cand.stop
     return chosen
 
 
-def _inflect(f: str, end: int, stem: bool) -> int | None:
-    """Where a word-script match really ends: after an inflection, at a word boundary."""
+def _inflect(f: str, end: int, stem: bool, *, quoted: bool = False) -> int | None:
+    """Where a word-script match really ends: after an inflection, at a word boundary.
+
+    ``quoted``: the match opens with a single quotation mark, so a trailing ``'`` closes the
+    quotation (‘forge lies’) rather than marking a plural possessive (the Uyghurs’ homes).
+    """
     n = len(f)
     if stem:
         while end < n and (is_word_char(f[end]) or (f[end] == "'" and end + 1 < n and is_word_char(f[end + 1]))):
@@ -216,16 +231,22 @@ def _inflect(f: str, end: int, stem: bool) -> int | None:
     if end >= n or (not is_word_char(f[end]) and f[end] != "'"):
         return end
     for suffix in _EN_SUFFIXES:
+        if quoted and suffix == "s'":
+            continue
         if f.startswith(suffix, end):
             after = end + len(suffix)
             if after >= n or not is_word_char(f[after]):
                 return after
-    if f[end] == "'" and f[end - 1] == "s":
+    if f[end] == "'" and f[end - 1] == "s" and not quoted:
         return end + 1 if end + 1 >= n or not is_word_char(f[end + 1]) else None
     if f[end] == "'":
         return end
     return None
 
+
+# Spaces and quotation marks between a match and its context words are skipped: in
+# “orchestrated” by the West, the word after "orchestrated" is "by".
+_CONTEXT_SKIP = SPACE + "'\"()[]"
 
 _FoldedContext = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -258,8 +279,8 @@ def _ends_with_word(s: str, word: str) -> bool:
 def _context_verdict(f: str, start: int, stop: int, rules: _FoldedContext) -> bool | None:
     """False: a negative rule fires (drop); True: a positive rule confirms; None: no verdict."""
     not_next, not_prev, next_ok, prev_ok = rules
-    after = f[stop : stop + 80].lstrip(SPACE)
-    before = f[max(0, start - 80) : start].rstrip(SPACE)
+    after = f[stop : stop + 80].lstrip(_CONTEXT_SKIP)
+    before = f[max(0, start - 80) : start].rstrip(_CONTEXT_SKIP)
     if any(_starts_with_word(after, w) for w in not_next) or any(_ends_with_word(before, w) for w in not_prev):
         return False
     if any(_starts_with_word(after, w) for w in next_ok) or any(_ends_with_word(before, w) for w in prev_ok):

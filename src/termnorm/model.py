@@ -60,6 +60,7 @@ class Term:
     fuzzy: bool = True
     ambiguous: str | None = None
     context: Context | None = None
+    correct_to: str | None = None  # the form normalize writes for this misspelling (same entry)
     derived: str | None = None  # how the form was derived ("opencc s2t of 维吾尔族"), else None
     file: str | None = None
     line: int | None = None

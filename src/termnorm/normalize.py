@@ -60,6 +60,8 @@ def normalize_text(
         pos = a.end
         if a.match == "fuzzy":
             reason = "typo"
+        elif a.type == "misspelling":
+            reason = "spelling"
         elif a.loaded or a.type == "framing":
             reason = "neutral wording"
         elif a.lang.startswith("zh-") and a.type == "translation":

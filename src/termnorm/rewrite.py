@@ -23,13 +23,37 @@ def apply_case(target: str, original: str) -> str:
     ('UYGHUR', 'uyghur', 'Uyghur')
     >>> apply_case("Urumqi", "Urumchi"), apply_case("新疆", "新疆")
     ('Urumqi', '新疆')
+    >>> apply_case("de-extremification", "De-extremization")  # a sentence-initial capital stays
+    'De-extremification'
     """
     letters = [c for c in original if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.islower() for c in target):
         return target.upper()
     if letters and all(c.islower() for c in letters) and any(c.isupper() for c in target):
         return target.lower()
+    if letters and letters[0].isupper() and target[:1].islower():
+        return target[:1].upper() + target[1:]
     return target
+
+
+def keep_variety(target: str, original: str) -> str:
+    """Keep the original's British or American spelling in a rewritten phrase.
+
+    >>> keep_variety("vocational education and training centre", "vocational and education training centers")
+    'vocational education and training center'
+    """
+    from .derive import word_variants
+
+    seen = {w.casefold().rstrip("s") for w in original.split()} | {w.casefold() for w in original.split()}
+    words = []
+    for word in target.split(" "):
+        low = word.casefold()
+        for variant in word_variants(low):
+            if variant != low and variant in seen and low not in seen:
+                word = variant if word.islower() else variant[:1].upper() + variant[1:]
+                break
+        words.append(word)
+    return " ".join(words)
 
 
 def target_form(entry: Entry, term: Term, style: Style) -> str | None:
@@ -57,6 +81,7 @@ def replacement(
     *,
     fuzzy_score: float | None = None,
     ambiguous: bool = False,
+    doc_lang: str = "en",
 ) -> str | None:
     """The text to write over a match (``base`` + ``suffix``), or None to leave it alone.
 
@@ -67,6 +92,10 @@ def replacement(
         return None
     if fuzzy_score is not None and not options.fix_typos and fuzzy_score < options.strict_fuzzy_score:
         return None
+    if term.correct_to is not None:
+        # A misspelled form is corrected to its own correct spelling, whatever its framing.
+        written = apply_case(keep_variety(term.correct_to, base), base)
+        return written + suffix if written != base else None
     if term.loaded or term.type == "framing":
         if options.rewrite_loaded and entry.neutral:
             neutral = entry.neutral
@@ -79,8 +108,12 @@ def replacement(
 
         converted = convert(base, "t2s" if style.chinese_script == "hans" else "s2t")
         return converted + suffix if converted != base else None
+    if term.lang == "en" and doc_lang not in ("en", "und"):
+        return None  # English house spelling is not imposed on text in another language
     target = target_form(entry, term, style)
-    if target is None:
+    if target is None or (target == term.form and fuzzy_score is None):
+        # None: not a spelling variant. Same form: the text differs from the style's form only in
+        # what matching folds (case, accents, British/American spelling, hyphens), which is kept.
         return None
     written = apply_case(target, base)
     return written + suffix if written != base else None
