@@ -66,6 +66,7 @@ def check_glossary(path: str | Path | None = None, extra: Sequence[str | Path] =
                 report.warnings.append(
                     f"{t.file}:{t.line} entry '{entry.id}': short form '{t.form}' may hit ordinary words; mark it ambiguous, case_sensitive or add context"
                 )
+        report.warnings += _self_match_problems(g, entry)
         for term, rendering in opencc_mismatches(entry):
             report.warnings.append(
                 f"{term.file}:{term.line} entry '{entry.id}': OpenCC renders the simplified form as '{rendering}', not the typed '{term.form}' (both are matched)"
@@ -76,6 +77,28 @@ def check_glossary(path: str | Path | None = None, extra: Sequence[str | Path] =
             )
         del where
     return report
+
+
+def _self_match_problems(g: Glossary, entry: Any) -> list[str]:
+    """Forms that cannot be found even in a text that is nothing but the form itself.
+
+    This is how a form that another form always shadows shows up: the longer (or conflicting)
+    form wins the span, so the shadowed one never reaches an annotation.
+    """
+    problems = []
+    index = {id(t): i for i, t in enumerate(g.terms)}
+    for t in entry.terms:
+        if t.derived or t.case_sensitive:
+            continue
+        matches = g.matcher.find(t.form)
+        whole = [m for m in matches if m.start == 0 and m.end == len(t.form)]
+        if not whole:
+            found = ", ".join(f"'{t.form[m.start : m.end]}'" for m in matches) or "nothing"
+            problems.append(f"{t.file}:{t.line} entry '{entry.id}': form '{t.form}' never matches as a whole (found {found})")
+        elif index.get(id(t)) not in whole[0].terms:
+            other = g.terms[whole[0].terms[0]]
+            problems.append(f"{t.file}:{t.line} entry '{entry.id}': form '{t.form}' is always taken by '{other.form}' ({other.entry})")
+    return problems
 
 
 def glossary_stats(g: Glossary) -> dict[str, Any]:

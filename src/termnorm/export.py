@@ -61,6 +61,7 @@ def _tbx_type(term_type: str) -> str:
         "misspelling": "variant",
         "spelling": "variant",
         "historic": "variant",
+        "alias": "synonym",
     }.get(term_type, "fullForm")
 
 

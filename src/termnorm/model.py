@@ -13,6 +13,7 @@ TERM_TYPES = (
     "translation",
     "framing",
     "misspelling",
+    "alias",
 )
 STATUSES = ("preferred", "admitted", "deprecated", "superseded")
 # Term types that `normalize` rewrites to the style's preferred form: spelling, not framing.
