@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .compiled import Glossary
 from .matcher import RawMatch
+from .model import Entry, Term
 from .quotes import distanced, in_regions, quote_regions
 from .rewrite import RewriteOptions, replacement
 from .script import detect_language
@@ -52,10 +54,15 @@ class Annotation:
 
     def to_dict(self) -> dict[str, Any]:
         """The annotation as a JSON-ready dict, contract fields first."""
-        d = asdict(self)
+        # Field by field rather than dataclasses.asdict, which deep-copies every value: this runs
+        # for every annotation of every document of a corpus.
+        d = {name: getattr(self, name) for name in _FIELD_NAMES}
         d["used_by"] = list(self.used_by)
         d["candidates"] = list(self.candidates)
         return d
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Annotation))
 
 
 @dataclass(frozen=True)
@@ -111,12 +118,52 @@ def annotate_text(
     if not matches:
         return []
     if lang is None:
-        lang = detect_language(text, glossary.table)[0]
+        # Judged from the text around the matches, so that rewriting them cannot change the
+        # verdict: normalizing the result again must change nothing more.
+        # Neutral wordings that --rewrite loaded writes are left out for the same reason.
+        spans = [(m.start, m.end) for m in matches]
+        if options.rewrite_loaded:
+            spans = sorted(spans + neutral_spans(text, glossary))
+        lang = detect_language(_between(text, spans), glossary.table)[0]
     regions = quote_regions(text)
     out: list[Annotation] = []
     for m in matches:
         out.append(_annotation(text, m, glossary, house, options, regions, lang))
     return distanced(text, out, glossary)
+
+
+def neutral_spans(text: str, glossary: Glossary) -> list[tuple[int, int]]:
+    """Where ``text`` says an entry's neutral wording, as ``normalize --rewrite loaded`` writes it.
+
+    >>> from termnorm import load_glossary
+    >>> g = load_glossary()
+    >>> wording = g.entry("three-evil-forces").neutral
+    >>> neutral_spans("x " + wording, g)[0] == (2, 2 + len(wording))
+    True
+    """
+    spans = []
+    for neutral in {e.neutral for e in glossary.entries.values() if e.neutral}:
+        for variant in {neutral, neutral[:1].upper() + neutral[1:]}:
+            pos = text.find(variant)
+            while pos >= 0:
+                spans.append((pos, pos + len(variant)))
+                pos = text.find(variant, pos + 1)
+    return sorted(spans)
+
+
+def _between(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text outside the (sorted) spans, each span replaced by one space.
+
+    >>> _between("新疆 Uighur x", [(0, 2), (3, 9)])
+    '    x'
+    """
+    pieces: list[str] = []
+    pos = 0
+    for start, end in spans:
+        pieces += [text[pos:start], " "]
+        pos = max(pos, end)
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _annotation(
@@ -125,24 +172,19 @@ def _annotation(
     surface = text[m.start : m.end]
     base = text[m.start : m.base_end]
     suffix = text[m.base_end : m.end]
-    corrected = getattr(m, "corrected", None)  # a fuzzy match: the text as it was meant
-    term = _choose_term(glossary, m.terms, corrected or base, suffix, lang)
-    entry = glossary.entries[term.entry]
-    fuzzy_score = getattr(m, "score", None)
-    if fuzzy_score is not None:
-        kind, score = "fuzzy", float(fuzzy_score)
-    elif base == term.form:
-        kind, score = "exact", 100.0
-    else:
-        kind, score = "folded", 100.0
-    if fuzzy_score is not None:
-        from .fuzzy import typo_replacement
-
-        new = typo_replacement(m, entry, term, suffix, style, options)
-    else:
-        new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
     quoted = in_regions(regions, m.start, m.end)
-    candidates = tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else ()
+    fuzzy = m.score is not None or getattr(m, "corrected", None) is not None
+    # Everything but the position depends only on these, and a corpus repeats its surfaces.
+    key = (m.terms, base, suffix, m.ambiguous, m.rule, style.id, options, lang)
+    memo = _RESOLVED.setdefault(glossary, {})
+    resolved = None if fuzzy else memo.get(key)
+    if resolved is None:
+        resolved = _resolve(m, glossary, style, options, lang, base, suffix)
+        if not fuzzy:
+            if len(memo) >= _RESOLVED_LIMIT:
+                memo.clear()
+            memo[key] = resolved
+    entry, term, kind, score, new = resolved
     return Annotation(
         start=m.start,
         end=m.end,
@@ -163,11 +205,40 @@ def _annotation(
         status=term.status,
         neutral=entry.neutral if entry.loaded else None,
         ambiguous=m.ambiguous,
-        candidates=candidates,
+        candidates=tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else (),
         quote_reason="quotation marks" if quoted else None,
         rule=m.rule,
         derived=term.derived is not None,
     )
+
+
+_Resolved = tuple[Entry, Term, str, float, "str | None"]
+# Per glossary: what _resolve found for a match key (bounded: cleared when it grows past the limit).
+_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], _Resolved]] = WeakKeyDictionary()
+_RESOLVED_LIMIT = 100_000
+
+
+def _resolve(
+    m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, lang: str, base: str, suffix: str
+) -> _Resolved:
+    """The term a match stands for, its entry, how it matched and what normalize would write."""
+    corrected = getattr(m, "corrected", None)  # a fuzzy match: the text as it was meant
+    term = _choose_term(glossary, m.terms, corrected or base, suffix, lang)
+    entry = glossary.entries[term.entry]
+    fuzzy_score = m.score
+    if fuzzy_score is not None:
+        kind, score = "fuzzy", float(fuzzy_score)
+    elif base == term.form:
+        kind, score = "exact", 100.0
+    else:
+        kind, score = "folded", 100.0
+    if fuzzy_score is not None:
+        from .fuzzy import typo_replacement
+
+        new = typo_replacement(m, entry, term, suffix, style, options)
+    else:
+        new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
+    return entry, term, kind, score, new
 
 
 _ENGLISH_SUFFIXES = frozenset({"", "s", "es", "'s", "s'", "'", "\u2019s", "s\u2019", "\u2019"})

@@ -15,6 +15,7 @@ changes length unpredictably. The tables below say exactly what is folded.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -95,8 +96,9 @@ def base_table() -> dict[int, str]:
         table[ord(ch)] = '"'
     for ch in _SEPARATORS:
         table[ord(ch)] = SEPARATOR
-    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
-        table[cp] = chr(cp - 0xFEE0).lower()
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII, folded as its ASCII twin is (－ is a hyphen)
+        narrow = chr(cp - 0xFEE0).lower()
+        table[cp] = table.get(ord(narrow), narrow)
     for lo, hi in ((0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x0400, 0x04FF)):
         for cp in range(lo, hi + 1):
             low = chr(cp).lower()
@@ -133,8 +135,9 @@ def _arabic_expansions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def expansions() -> dict[str, str]:
-    """Characters whose folded form has another length (deleted or expanded)."""
+    """Characters whose folded form has another length (deleted or expanded); do not modify."""
     return {**_EXPAND, **_arabic_expansions()}
 
 
@@ -150,6 +153,7 @@ def _special_re() -> re.Pattern[str]:
 HAN_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 
 
+@lru_cache(maxsize=65_536)
 def is_han(ch: str) -> bool:
     """True for CJK ideographs and kana: scripts written without spaces between words.
 
@@ -161,7 +165,33 @@ def is_han(ch: str) -> bool:
 
 
 _HAN_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in HAN_RANGES)
-_HAN_GAP_RE = re.compile(f"(?<=[{_HAN_CLASS}{re.escape(SEPARATOR)}]) +(?=[{_HAN_CLASS}{re.escape(SEPARATOR)}])")
+_CJK_PUNCT = "\u3001-\u303f"  # 、。〈〉《》「」【】 … (full-width ASCII is folded to ASCII first)
+# Candidates for a stray space inside Chinese text; _joins decides (新疆 维吾尔, 7· 5事件, 2009 年).
+_GAP_CLASS = f"{_HAN_CLASS}{_CJK_PUNCT}0-9{re.escape(SEPARATOR)}"
+_HAN_GAP_RE = re.compile(f"(?<=[{_GAP_CLASS}]) +(?=[{_GAP_CLASS}])")
+
+
+def _is_cjk(ch: str) -> bool:
+    return ch != "" and (is_han(ch) or "\u3001" <= ch <= "\u303f")
+
+
+def _joins(before2: str, before: str, after: str) -> bool:
+    """Whether a run of spaces between ``before`` and ``after`` is noise inside Chinese text.
+
+    >>> _joins("", "新", "维"), _joins("7", ".", "5"), _joins("", "9", "年"), _joins("", "7", "5")
+    (True, True, True, False)
+    """
+    if _is_cjk(before):
+        return _is_cjk(after) or after == SEPARATOR or after.isdigit()
+    if before == SEPARATOR:
+        return _is_cjk(after) or after == SEPARATOR or (after.isdigit() and (before2.isdigit() or _is_cjk(before2)))
+    return before.isdigit() and (_is_cjk(after) or after == SEPARATOR)
+
+
+@lru_cache(maxsize=4096)
+def _may_join(before: str) -> bool:
+    """False when :func:`_joins` is False whatever follows ``before`` (most spaces: after a letter)."""
+    return _is_cjk(before) or before == SEPARATOR or before.isdigit()
 
 
 @lru_cache(maxsize=4096)
@@ -248,36 +278,66 @@ def _apply_edits(flat: str, edits: Iterable[tuple[int, int, str]], original_leng
     return Folded("".join(pieces), original_length, tuple(segments), tuple(s[0] for s in segments))
 
 
-def _space_runs(flat: str) -> Iterable[tuple[int, int]]:
-    """Runs of two or more spaces in ``flat`` (found with ``str.find``, which is fast)."""
-    find = flat.find
-    n = len(flat)
-    i = find("  ")
-    while i >= 0:
-        j = i + 2
-        while j < n and flat[j] == SPACE:
-            j += 1
-        yield i, j
-        i = find("  ", j)
+_SPACE_RUN_RE = re.compile("  +")
 
 
-def _edits(original: str, flat: str, *, ascii_only: bool) -> list[tuple[int, int, str]]:
-    """Every length-changing fold of ``original`` (whose one-to-one fold is ``flat``)."""
+def _space_runs(flat: str) -> list[tuple[int, int]]:
+    """Runs of two or more spaces in ``flat``."""
+    return [m.span() for m in _SPACE_RUN_RE.finditer(flat)]
+
+
+def _edits(original: str, flat: str, *, ascii_only: bool, hints: _Hints | None = None) -> list[tuple[int, int, str]]:
+    """Every length-changing fold of ``original`` (whose one-to-one fold is ``flat``).
+
+    ``hints`` (from :func:`_numpy_fold`) already holds where the characters to delete or expand
+    are and where a single space stands between two characters that may join; a longer space
+    run between them is judged by :func:`_merge_runs` in any case.
+    """
     edits: list[tuple[int, int, str]] = []
     if not ascii_only:
-        exp = expansions()
-        for m in _special_re().finditer(original):
-            s = m.group()
-            edits.append((m.start(), m.end(), exp.get(s, "")))
-    for start, end in _space_runs(flat):
-        edits.append((start, end, SPACE))
+        edits += _special_edits(original) if hints is None else _special_edits_at(original, hints.specials)
+    edits += [(start, end, SPACE) for start, end in _space_runs(flat)]
     if not ascii_only:
-        for m in _HAN_GAP_RE.finditer(flat):
-            edits.append((m.start(), m.end(), ""))
+        gaps = [m.span() for m in _HAN_GAP_RE.finditer(flat)] if hints is None else [(p, p + 1) for p in hints.gaps]
+        for a, b in gaps:
+            if _joins(_char_before(flat, a - 1), flat[a - 1], flat[b]):
+                edits.append((a, b, ""))
     if not edits:
         return edits
     edits.sort()
     return _merge_runs(flat, edits)
+
+
+def _special_edits(original: str) -> list[tuple[int, int, str]]:
+    """Runs of invisible characters to delete, and characters to expand (ß -> ss)."""
+    exp = expansions()
+    return [(m.start(), m.end(), exp.get(m.group(), "")) for m in _special_re().finditer(original)]
+
+
+def _special_edits_at(original: str, positions: list[int]) -> list[tuple[int, int, str]]:
+    """:func:`_special_edits`, given the (sorted) positions of the special characters."""
+    exp = expansions()
+    edits = []
+    i, n = 0, len(positions)
+    while i < n:
+        start = positions[i]
+        if original[start] in exp:
+            edits.append((start, start + 1, exp[original[start]]))
+            i += 1
+            continue
+        i += 1
+        while i < n and positions[i] == positions[i - 1] + 1 and original[positions[i]] not in exp:
+            i += 1
+        edits.append((start, positions[i - 1] + 1, ""))
+    return edits
+
+
+def _char_before(flat: str, pos: int) -> str:
+    """The last character before ``pos`` that is not a space ("" at the start)."""
+    pos -= 1
+    while pos >= 0 and flat[pos] == SPACE:
+        pos -= 1
+    return flat[pos] if pos >= 0 else ""
 
 
 def _merge_runs(flat: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -292,11 +352,18 @@ def _merge_runs(flat: str, edits: list[tuple[int, int, str]]) -> list[tuple[int,
         else:
             merged.append((start, end, repl))
     out = []
+    n = len(flat)
     for start, end, repl in merged:
-        if repl == SPACE and start > 0 and end < len(flat):
-            before, after = flat[start - 1], flat[end]
-            if (is_han(before) or before == SEPARATOR) and (is_han(after) or after == SEPARATOR):
-                repl = ""
+        before = flat[start - 1] if start > 0 else ""
+        # _may_join first: most runs follow a letter, and then need no closer look
+        if (
+            repl == SPACE
+            and before
+            and end < n
+            and _may_join(before)
+            and _joins(_char_before(flat, start - 1), before, flat[end])
+        ):
+            repl = ""
         out.append((start, end, repl))
     return out
 
@@ -314,14 +381,36 @@ def fold(text: str, table: Mapping[int, str] | None = None) -> Folded:
     table = base_table() if table is None else table
     lowered = text.lower() if "\u0130" not in text else text.replace("\u0130", "I").lower()
     ascii_only = text.isascii()
-    if not ascii_only and len(text) > _NUMPY_THRESHOLD:
-        flat = _numpy_translate(lowered, table)
-    else:
-        flat = lowered.translate(table)
-    edits = _edits(text, flat, ascii_only=ascii_only)
+    hints = _numpy_fold(lowered, table) if not ascii_only and use_numpy(len(text)) else None
+    flat = lowered.translate(table) if hints is None else hints.text
+    if not ascii_only and (hints is None or hints.cyrillic) and _MIXED_RE.search(flat):
+        flat = _MIXED_TOKEN_RE.sub(_unmix, flat)
+    edits = _edits(text, flat, ascii_only=ascii_only, hints=hints)
     if not edits:
         return Folded(flat, len(text))
     return _apply_edits(flat, edits, len(text))
+
+
+# Cyrillic and Latin letters that look alike (lower case: upper-case look-alikes such as Т, В
+# and Н are lower-cased before). In a word that mixes both scripts ("Uуghur" with a Cyrillic у,
+# a reposted or OCR'd text), the fewer letters are read in the script of the others.
+_CYRILLIC_LATIN = dict(zip("аеорсухіјѕһԁԛԝӏвнкмт", "aeopcyxijshdqwlbhkmt", strict=True))
+_LATIN_CYRILLIC = dict(zip("aeopcyxijskmt", "аеорсухіјѕкмт", strict=True))
+_MIXED_RE = re.compile("[a-z][\u0430-\u04ff]|[\u0430-\u04ff][a-z]")
+_MIXED_TOKEN_RE = re.compile("[a-z\u0430-\u04ff]*(?:[a-z][\u0430-\u04ff]|[\u0430-\u04ff][a-z])[a-z\u0430-\u04ff]*")
+
+
+def _unmix(m: re.Match[str]) -> str:
+    """A word of mixed Latin and Cyrillic letters in its main script (same length).
+
+    >>> fold("Uуghur Уpумчи").text  # a Cyrillic у, a Latin p
+    'uyghur урумчи'
+    """
+    word = m.group()
+    latin = sum("a" <= c <= "z" for c in word)
+    if latin * 2 >= len(word):
+        return "".join(_CYRILLIC_LATIN.get(c, c) for c in word)
+    return "".join(_LATIN_CYRILLIC.get(c, c) for c in word)
 
 
 def fold_key(form: str, table: Mapping[int, str] | None = None) -> str:
@@ -333,31 +422,99 @@ def fold_key(form: str, table: Mapping[int, str] | None = None) -> str:
     return fold(form, table).text.strip(SPACE)
 
 
-_NUMPY_THRESHOLD = 65_536
+_NUMPY_THRESHOLD = 65_536  # one text this long pays for importing numpy (~80 ms) by itself
+_NUMPY_VOLUME = 500_000  # and so do this many characters over many shorter texts (a batch)
 _NUMPY_TABLES: dict[int, Any] = {}
+_volume = 0
+
+
+def use_numpy(length: int) -> bool:
+    """Whether a pass over a non-ASCII text of ``length`` characters should use numpy.
+
+    A short text (a draft on the command line) never pays for importing numpy; a long text, or
+    a batch of texts that add up, does once, and from then on every text uses it.
+    """
+    global _volume
+    if "numpy" in sys.modules:
+        return True
+    _volume += length
+    return length > _NUMPY_THRESHOLD or _volume > _NUMPY_VOLUME
+
+
+def lut_translate(text: str, lut: Any) -> str:
+    """``text`` with every code point ``c`` replaced by ``lut[c]`` (a numpy uint32 array of 0x110000)."""
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result: str = lut[units].tobytes().decode("utf-32-le", "surrogatepass")
+    return result
 
 
 def _numpy_translate(lowered: str, table: Mapping[int, str]) -> str:
     """``lowered.translate(table)`` for long texts, vectorised over UTF-16 code units.
 
-    Falls back to ``str.translate`` when numpy is missing or the text has characters outside
-    the Basic Multilingual Plane (their UTF-16 units would not line up with code points).
+    Falls back to ``str.translate`` when the text has characters outside the Basic
+    Multilingual Plane (their UTF-16 units would not line up with code points).
     """
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        return lowered.translate(table)
-    raw = lowered.encode("utf-16-le", "surrogatepass")
-    if len(raw) != 2 * len(lowered):
-        return lowered.translate(table)
+    folded = _numpy_fold(lowered, table)
+    return lowered.translate(table) if folded is None else folded.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """A one-to-one fold, and where the text has what the slower passes of :func:`fold` look for."""
+
+    text: str
+    specials: list[int]  # positions of characters to delete or expand
+    gaps: list[int]  # positions of single spaces between two characters of _GAP_CLASS
+    cyrillic: bool  # whether it has Cyrillic letters (which _unmix may need)
+
+
+def _numpy_fold(lowered: str, table: Mapping[int, str]) -> _Hints | None:
+    """The numpy path of :func:`fold`: one table look-up per code point, plus the hints.
+
+    None when the table folds a character of the text into more than one character.
+    """
+    import numpy as np
+
     cached = _NUMPY_TABLES.get(id(table))
-    lut = cached[1] if cached is not None and cached[0] is table else None
-    if lut is None:
-        lut = np.arange(0x10000, dtype=np.uint16)
+    if cached is None or cached[0] is not table:
+        lut = np.arange(0x110000, dtype=np.uint32)
+        unfit = np.zeros(0x110000, dtype=bool)  # folds a table of code points cannot hold
         for cp, dst in table.items():
-            if cp < 0x10000 and len(dst) == 1 and ord(dst) < 0x10000:
+            if len(dst) == 1:
                 lut[cp] = ord(dst)
-        _NUMPY_TABLES.clear()
-        _NUMPY_TABLES[id(table)] = (table, lut)
-    units = np.frombuffer(raw, dtype=np.uint16)
-    return lut[units].tobytes().decode("utf-16-le", "surrogatepass")
+            else:
+                unfit[cp] = True
+        cached = (table, lut, unfit)
+        if len(_NUMPY_TABLES) >= 4:
+            _NUMPY_TABLES.clear()
+        _NUMPY_TABLES[id(table)] = cached
+    _, lut, unfit = cached
+    special, gap = _masks()
+    units = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if unfit[units].any():
+        return None
+    folded = lut[units]
+    in_class = gap[folded]
+    gaps = (np.flatnonzero(in_class[:-2] & (folded[1:-1] == 0x20) & in_class[2:]) + 1).tolist() if len(folded) > 2 else []
+    cyrillic = bool(((folded >= 0x430) & (folded <= 0x4FF)).any())
+    text = folded.tobytes().decode("utf-32-le", "surrogatepass")
+    return _Hints(text, np.flatnonzero(special[units]).tolist(), gaps, cyrillic)
+
+
+@lru_cache(maxsize=1)
+def _masks() -> tuple[Any, Any]:
+    """Which code points are special (deleted or expanded), and which are in _GAP_CLASS."""
+    return _mask(_special_re()), _mask(re.compile(f"[{_GAP_CLASS}]"))
+
+
+def _mask(pattern: re.Pattern[str]) -> Any:
+    """A numpy boolean array over all code points: which ones ``pattern`` matches (alone or in a run)."""
+    import numpy as np
+
+    mask = np.zeros(0x110000, dtype=bool)
+    for base in range(0, 0x110000, 0x10000):  # a plane at a time: a string of them all is large
+        for m in pattern.finditer("".join(map(chr, range(base, base + 0x10000)))):
+            mask[base + m.start() : base + m.end()] = True
+    return mask

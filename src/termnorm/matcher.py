@@ -9,13 +9,16 @@ non-overlapping, and mapped back to exact spans of the original text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 
 from .derive import english_variants, plural_variants
-from .fold import SEPARATOR, SPACE, Folded, fold, fold_key, is_han, is_word_char
+from .fold import SEPARATOR, SPACE, Folded, fold, fold_key, is_han, is_word_char, lut_translate, use_numpy
 from .model import Context, Term
 
 # English inflections attached to a match, tried longest first.
@@ -108,7 +111,6 @@ class Matcher:
                 rules.setdefault(key, rule)
         self.keys: list[KeyInfo] = []
         self.rules: list[str] = []
-        self.automaton = ahocorasick.Automaton()
         for key, indexes in by_key.items():
             first, last = key[0], key[-1]
             info = KeyInfo(
@@ -118,15 +120,31 @@ class Matcher:
                 stem=any(terms[i].stem for i in indexes),
                 terms=tuple(indexes),
             )
-            self.automaton.add_word(key, len(self.keys))
             self.keys.append(info)
             self.rules.append(rules[key])
-        if self.keys:
-            self.automaton.make_automaton()
+        self.automaton = _automaton([info.key for info in self.keys])
         self.key_index = {info.key: i for i, info in enumerate(self.keys)}
         self._context_keys = {
             i: _fold_context(terms[i].context, self.table) for i, t in enumerate(terms) if t.context is not None
         }
+        self._specs = [self._spec(kid) for kid in range(len(self.keys))]
+        # Characters of the keys outside ASCII: any other character of a non-ASCII text is
+        # replaced by _OTHER before scanning (see _scan_text).
+        self._alphabet = "".join(sorted({c for info in self.keys for c in info.key if not c.isascii()}))
+        self._lut: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_lut"] = None  # a numpy array: rebuilt on first use, so loading needs no numpy
+        return state
+
+    def _spec(self, kid: int) -> _KeySpec:
+        """What the scan needs of a key, with the terms and ambiguity precomputed when no term checks case or context."""
+        info = self.keys[kid]
+        static: tuple[tuple[int, ...], bool] | None = None
+        if not any(self.terms[i].case_sensitive or i in self._context_keys for i in info.terms):
+            static = self._check_terms("", Folded("", 0), 0, 0, 0, info.terms)
+        return (len(info.key), info.start_boundary, info.end_boundary, info.stem, static, self.rules[kid])
 
     def fold(self, text: str) -> Folded:
         """Fold ``text`` with this glossary's tables."""
@@ -134,39 +152,75 @@ class Matcher:
 
     def candidates(self, text: str, folded: Folded | None = None) -> list[Candidate]:
         """Every hit that passes boundary, case and context checks (overlapping)."""
-        folded = folded or self.fold(text)
-        f = folded.text
-        if not self.keys or not f:
-            return []
-        out: list[Candidate] = []
-        keys = self.keys
-        for end, kid in self.automaton.iter(f):
-            info = keys[kid]
-            start = end - len(info.key) + 1
-            if info.start_boundary and start > 0 and is_word_char(f[start - 1]):
-                continue
-            key_end = end + 1
-            stop = key_end
-            if info.end_boundary:
-                found = _inflect(f, key_end, info.stem, quoted=start > 0 and f[start - 1] == "'")
-                if found is None:
-                    continue
-                stop = found
-            terms, ambiguous = self._check_terms(text, folded, start, key_end, stop, info.terms)
-            if terms:
-                out.append(Candidate(start, stop, key_end, terms, ambiguous, self.rules[kid]))
-        return out
+        return [Candidate(*c) for c in self._scan(text, folded or self.fold(text))]
 
     def find(self, text: str, folded: Folded | None = None) -> list[RawMatch]:
         """The leftmost-longest, non-overlapping matches in ``text``, in original offsets."""
         folded = folded or self.fold(text)
-        chosen = select(self.candidates(text, folded))
+        found = self._scan(text, folded)
+        if not found:
+            return []
+        # Same order as select(): leftmost, then longest, then the longer form.
+        found.sort(key=lambda c: (c[0], -c[1], c[0] - c[2]))
         out = []
-        for c in chosen:
-            start, end = folded.to_original(c.start, c.stop)
-            base_end = folded.to_original(c.start, c.key_end)[1]
-            out.append(RawMatch(start, end, base_end, c.terms, c.ambiguous, c.rule))
+        last = -1
+        mapped = bool(folded.segments)
+        to_original = folded.to_original
+        for start, stop, key_end, terms, ambiguous, rule in found:
+            if start < last:
+                continue
+            last = stop
+            if mapped:
+                a, b = to_original(start, stop)
+                base_end = to_original(start, key_end)[1]
+                out.append(RawMatch(a, b, base_end, terms, ambiguous, rule))
+            else:
+                out.append(RawMatch(start, stop, key_end, terms, ambiguous, rule))
         return out
+
+    def _scan(self, text: str, folded: Folded) -> list[_Hit]:
+        """Every automaton hit that passes the checks, as candidate tuples in folded offsets."""
+        f = folded.text
+        if not self.keys or not f:
+            return []
+        out: list[_Hit] = []
+        specs = self._specs
+        word = is_word_char
+        n = len(f)
+        for end, kid in self.automaton.iter(self._scan_text(f)):
+            length, start_boundary, end_boundary, stem, static, rule = specs[kid]
+            start = end - length + 1
+            if start_boundary and start > 0 and word(f[start - 1]):
+                continue
+            key_end = stop = end + 1
+            # _inflect only moves the end when a word character or an apostrophe follows.
+            if end_boundary and key_end < n and (f[key_end] == "'" or word(f[key_end])):
+                found = _inflect(f, key_end, stem, quoted=start > 0 and f[start - 1] == "'")
+                if found is None:
+                    continue
+                stop = found
+            if static is None:
+                terms, ambiguous = self._check_terms(text, folded, start, key_end, stop, self.keys[kid].terms)
+                if not terms:
+                    continue
+            else:
+                terms, ambiguous = static
+            out.append((start, stop, key_end, terms, ambiguous, rule))
+        return out
+
+    def _scan_text(self, f: str) -> str:
+        """``f`` as the automaton reads it: non-ASCII characters that are in no key become _OTHER.
+
+        Offsets are unchanged; the automaton then tries one transition for them instead of
+        every transition of its root (pyahocorasick searches a node's transitions in order).
+        """
+        if f.isascii():
+            return f
+        if use_numpy(len(f)):
+            if self._lut is None:
+                self._lut = _restriction_lut(self._alphabet)
+            return lut_translate(f, self._lut)
+        return _other_re(self._alphabet).sub(_others, f)
 
     def _check_terms(
         self, text: str, folded: Folded, start: int, key_end: int, stop: int, indexes: tuple[int, ...]
@@ -198,6 +252,76 @@ class Matcher:
         entries = {self.terms[i].entry for i in kept}
         ambiguous = len(entries) > 1 or any(self.terms[i].ambiguous for i in kept)
         return tuple(kept), ambiguous
+
+
+_KeySpec = tuple[int, bool, bool, bool, "tuple[tuple[int, ...], bool] | None", str]
+_Hit = tuple[int, int, int, tuple[int, ...], bool, str]  # the fields of a Candidate
+
+# The automaton's root tries its transitions in the order they were added, for every character
+# of the text that does not continue a match. So keys are added in order of how often their
+# characters occur in folded text (_OTHER, space, English letters by frequency, the rest of
+# ASCII, then everything else), and a frequent character that starts no key gets a dummy key
+# of its own, which can never match (it ends in _NEVER).
+_OTHER = "\x00"  # stands for every character of a non-ASCII text that is in no key
+_NEVER = "\uffff"  # in no folded text: _scan_text turns it into _OTHER
+_RANK = {c: i for i, c in enumerate(_OTHER + " etaoinsrhldcumfpgwybvk'.,\"xjqz0123456789():;/?!&%$#*+=@[]_<>|~^`{}\\")}
+
+
+class _RankOrder(dict[int, str]):
+    """A str.translate table under which keys sort in _RANK order (unranked characters after, by code point)."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        self[cp] = out = chr(_RANK[ch]) if ch in _RANK else chr(min(cp + 128, 0x10FFFF))
+        return out
+
+
+_RANK_ORDER = _RankOrder()
+
+
+def _automaton(keys: list[str]) -> Any:
+    """The pyahocorasick automaton over ``keys`` (value: the key's index), frequent characters first.
+
+    >>> a = _automaton(["uyghur", "han"])
+    >>> sorted(a.iter("han uyghur"))
+    [(2, 1), (9, 0)]
+    """
+    automaton = ahocorasick.Automaton()
+    if not keys:
+        return automaton
+    by_first: dict[str, list[int]] = {}
+    for kid in sorted(range(len(keys)), key=lambda k: keys[k].translate(_RANK_ORDER)):
+        by_first.setdefault(keys[kid][0], []).append(kid)
+    for ch in _RANK:
+        if ch not in by_first:
+            automaton.add_word(ch + _NEVER, -1)
+        for kid in by_first.pop(ch, ()):
+            automaton.add_word(keys[kid], kid)
+    for kids in by_first.values():
+        for kid in kids:
+            automaton.add_word(keys[kid], kid)
+    automaton.make_automaton()
+    return automaton
+
+
+def _restriction_lut(alphabet: str) -> Any:
+    """The numpy table of _scan_text: ASCII and ``alphabet`` kept, every other code unit _OTHER."""
+    import numpy as np
+
+    lut = np.zeros(0x110000, dtype=np.uint32)
+    lut[:128] = np.arange(128, dtype=np.uint32)
+    for c in alphabet:
+        lut[ord(c)] = ord(c)
+    return lut
+
+
+@lru_cache(maxsize=8)
+def _other_re(alphabet: str) -> re.Pattern[str]:
+    return re.compile("[^\x00-\x7f" + "".join(re.escape(c) for c in alphabet) + "]+")
+
+
+def _others(m: re.Match[str]) -> str:
+    return _OTHER * len(m.group())
 
 
 def select(candidates: Iterable[Candidate]) -> list[Candidate]:
