@@ -55,7 +55,7 @@ def quote_regions(text: str) -> Regions:
         if ch == "\u2019" and prev.isalnum() and not any(o == "\u2018" for o, _ in stack):
             continue  # possessive apostrophe: Uyghurs’ homes
         if stack and _PAIRS.get(stack[-1][0]) == ch:
-            opener, start = stack.pop()
+            _, start = stack.pop()
             regions.append((start, pos + 1))
         elif ch in _PAIRS and (ch not in _CLOSERS or ch == '"' or ch == "\u201c"):
             stack.append((ch, pos))

@@ -71,6 +71,19 @@ def target_form(entry: Entry, term: Term, style: Style) -> str | None:
     return preferred.form if preferred is not None else None
 
 
+def _framing_form(entry: Entry, form: str | None) -> bool:
+    """Whether ``form`` is one of the entry's loaded or framing terms."""
+    return any(t.form == form and (t.loaded or t.type == "framing") for t in entry.terms)
+
+
+def _neutral(entry: Entry, base: str, suffix: str) -> str | None:
+    """The entry's neutral wording, capitalised like the match."""
+    neutral = entry.neutral or ""
+    if base[:1].isupper() and neutral[:1].islower():
+        neutral = neutral[:1].upper() + neutral[1:]
+    return neutral if neutral and neutral != base + suffix else None
+
+
 def replacement(
     entry: Entry,
     term: Term,
@@ -92,17 +105,17 @@ def replacement(
         return None
     if fuzzy_score is not None and not options.fix_typos and fuzzy_score < options.strict_fuzzy_score:
         return None
+    # With --rewrite loaded, whatever would be written as a framing goes straight to the neutral
+    # wording, so that a second run has nothing left to do.
+    reframe = options.rewrite_loaded and entry.neutral is not None
     if term.correct_to is not None:
         # A misspelled form is corrected to its own correct spelling, whatever its framing.
+        if reframe and (term.loaded or term.type == "framing" or _framing_form(entry, term.correct_to)):
+            return _neutral(entry, base, suffix)
         written = apply_case(keep_variety(term.correct_to, base), base)
         return written + suffix if written != base else None
     if term.loaded or term.type == "framing":
-        if options.rewrite_loaded and entry.neutral:
-            neutral = entry.neutral
-            if base[:1].isupper() and neutral[:1].islower():
-                neutral = neutral[:1].upper() + neutral[1:]
-            return neutral if neutral != base + suffix else None
-        return None
+        return _neutral(entry, base, suffix) if reframe else None
     if style.chinese_script != "keep" and term.script == "han" and term.type != "misspelling":
         from .derive import convert
 
@@ -115,5 +128,7 @@ def replacement(
         # None: not a spelling variant. Same form: the text differs from the style's form only in
         # what matching folds (case, accents, British/American spelling, hyphens), which is kept.
         return None
+    if reframe and _framing_form(entry, target):
+        return _neutral(entry, base, suffix)
     written = apply_case(target, base)
     return written + suffix if written != base else None
