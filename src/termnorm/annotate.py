@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -126,9 +126,8 @@ def annotate_text(
             spans = sorted(spans + neutral_spans(text, glossary))
         lang = detect_language(_between(text, spans), glossary.table)[0]
     regions = quote_regions(text)
-    out: list[Annotation] = []
-    for m in matches:
-        out.append(_annotation(text, m, glossary, house, options, regions, lang))
+    memo = _memo(glossary, house, options, lang)
+    out = [_annotation(text, m, glossary, house, options, regions, lang, memo) for m in matches]
     return distanced(text, out, glossary)
 
 
@@ -167,22 +166,29 @@ def _between(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _annotation(
-    text: str, m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, regions: Any, lang: str
+    text: str,
+    m: RawMatch,
+    glossary: Glossary,
+    style: Any,
+    options: RewriteOptions,
+    regions: Any,
+    lang: str,
+    memo: dict[tuple[Any, ...], _Resolved],
 ) -> Annotation:
+    if m.readings:
+        m = _pick_reading(text, m, glossary, lang)
     surface = text[m.start : m.end]
     base = text[m.start : m.base_end]
     suffix = text[m.base_end : m.end]
     quoted = in_regions(regions, m.start, m.end)
     fuzzy = m.score is not None or getattr(m, "corrected", None) is not None
-    # Everything but the position depends only on these, and a corpus repeats its surfaces.
-    key = (m.terms, base, suffix, m.ambiguous, m.rule, style.id, options, lang)
-    memo = _RESOLVED.setdefault(glossary, {})
+    # Everything but the position depends only on these (and on style, options and language,
+    # which ``memo`` is for), and a corpus repeats its surfaces.
+    key = (m.terms, base, suffix, m.ambiguous, m.rule)
     resolved = None if fuzzy else memo.get(key)
     if resolved is None:
         resolved = _resolve(m, glossary, style, options, lang, base, suffix)
         if not fuzzy:
-            if len(memo) >= _RESOLVED_LIMIT:
-                memo.clear()
             memo[key] = resolved
     entry, term, kind, score, new = resolved
     return Annotation(
@@ -213,9 +219,18 @@ def _annotation(
 
 
 _Resolved = tuple[Entry, Term, str, float, "str | None"]
-# Per glossary: what _resolve found for a match key (bounded: cleared when it grows past the limit).
-_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], _Resolved]] = WeakKeyDictionary()
-_RESOLVED_LIMIT = 100_000
+# Per glossary, and per style, options and document language: what _resolve found for a match.
+_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], dict[tuple[Any, ...], _Resolved]]] = WeakKeyDictionary()
+_RESOLVED_LIMIT = 20_000  # resolutions kept per style, options and language (then it starts afresh)
+
+
+def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) -> dict[tuple[Any, ...], _Resolved]:
+    """The resolutions already made with this glossary, style, options and language."""
+    per_glossary = _RESOLVED.setdefault(glossary, {})
+    memo = per_glossary.setdefault((style.id, options, lang), {})
+    if len(memo) > _RESOLVED_LIMIT:
+        memo.clear()
+    return memo
 
 
 def _resolve(
@@ -239,6 +254,20 @@ def _resolve(
     else:
         new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
     return entry, term, kind, score, new
+
+
+def _pick_reading(text: str, m: RawMatch, glossary: Glossary, lang: str) -> RawMatch:
+    """Of several forms of one entry covering the same span, the one this document means."""
+    family = lang.split("-")[0]
+
+    def rank(reading: tuple[int, int]) -> tuple[bool, bool, bool, int]:
+        term, base_end = glossary.terms[reading[0]], reading[1]
+        exact = term.form.casefold() == text[m.start : base_end].casefold()
+        return (exact, term.lang == lang, term.lang.split("-")[0] == family, base_end)
+
+    best = max(m.readings, key=rank)
+    terms = tuple(i for i, end in m.readings if end == best[1])
+    return replace(m, base_end=best[1], terms=terms, readings=())
 
 
 _ENGLISH_SUFFIXES = frozenset({"", "s", "es", "'s", "s'", "'", "\u2019s", "s\u2019", "\u2019"})

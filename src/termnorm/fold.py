@@ -383,7 +383,7 @@ def fold(text: str, table: Mapping[int, str] | None = None) -> Folded:
     ascii_only = text.isascii()
     hints = _numpy_fold(lowered, table) if not ascii_only and use_numpy(len(text)) else None
     flat = lowered.translate(table) if hints is None else hints.text
-    if not ascii_only and (hints is None or hints.cyrillic) and _MIXED_RE.search(flat):
+    if not ascii_only and (hints is None or hints.mixed) and _MIXED_RE.search(flat):
         flat = _MIXED_TOKEN_RE.sub(_unmix, flat)
     edits = _edits(text, flat, ascii_only=ascii_only, hints=hints)
     if not edits:
@@ -467,7 +467,7 @@ class _Hints:
     text: str
     specials: list[int]  # positions of characters to delete or expand
     gaps: list[int]  # positions of single spaces between two characters of _GAP_CLASS
-    cyrillic: bool  # whether it has Cyrillic letters (which _unmix may need)
+    mixed: bool  # whether a Latin and a Cyrillic letter stand side by side (what _MIXED_RE finds)
 
 
 def _numpy_fold(lowered: str, table: Mapping[int, str]) -> _Hints | None:
@@ -498,9 +498,10 @@ def _numpy_fold(lowered: str, table: Mapping[int, str]) -> _Hints | None:
     folded = lut[units]
     in_class = gap[folded]
     gaps = (np.flatnonzero(in_class[:-2] & (folded[1:-1] == 0x20) & in_class[2:]) + 1).tolist() if len(folded) > 2 else []
-    cyrillic = bool(((folded >= 0x430) & (folded <= 0x4FF)).any())
+    latin, cyrillic = (folded >= 0x61) & (folded <= 0x7A), (folded >= 0x430) & (folded <= 0x4FF)
+    mixed = bool(cyrillic.any()) and bool(((latin[:-1] & cyrillic[1:]) | (cyrillic[:-1] & latin[1:])).any())
     text = folded.tobytes().decode("utf-32-le", "surrogatepass")
-    return _Hints(text, np.flatnonzero(special[units]).tolist(), gaps, cyrillic)
+    return _Hints(text, np.flatnonzero(special[units]).tolist(), gaps, mixed)
 
 
 @lru_cache(maxsize=1)

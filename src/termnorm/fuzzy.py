@@ -524,7 +524,9 @@ def _to_match(text: str, folded: Folded, glossary: Glossary, group: list[FuzzyCa
     pieces.append(text[pos:base_end])
     key = glossary.matcher.keys[best.key_id].key
     rule = "fuzzy: " + ", ".join(f"'{w}' ~ '{t}' ({e} edit{'s' if e > 1 else ''})" for w, t, e in fixes)
-    return FuzzyMatch(start, end, base_end, terms, ambiguous, rule, best.score, "".join(pieces), key, tuple(fixes))
+    return FuzzyMatch(
+        start, end, base_end, terms, ambiguous, rule, score=best.score, corrected="".join(pieces), key=key, fixes=tuple(fixes)
+    )
 
 
 def _surface_token(glossary: Glossary, terms: tuple[int, ...], target: str, wrong: str) -> str:

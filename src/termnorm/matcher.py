@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -59,6 +59,10 @@ class RawMatch:
     ambiguous: bool
     rule: str
     score: float | None = None  # similarity (0-100) of a fuzzy match; None for exact and folded
+    # Other readings of the same span by the same entry: (term index, end of its form). The
+    # French form "Kazakhs" and the English "Kazakh" + s cover the same text; which term the
+    # annotation names depends on the document's language, decided later.
+    readings: tuple[tuple[int, int], ...] = ()
 
 
 _FORM_HYPHENS = "-\u2010\u2011\u2013\u2014"
@@ -162,14 +166,18 @@ class Matcher:
             return []
         # Same order as select(): leftmost, then longest, then the longer form.
         found.sort(key=lambda c: (c[0], -c[1], c[0] - c[2]))
-        out = []
+        out: list[RawMatch] = []
         last = -1
         mapped = bool(folded.segments)
         to_original = folded.to_original
+        chosen: tuple[int, int] | None = None
         for start, stop, key_end, terms, ambiguous, rule in found:
             if start < last:
+                if (start, stop) == chosen and out and not ambiguous and not out[-1].ambiguous:
+                    out[-1] = self._add_reading(out[-1], terms, start, key_end, folded)
                 continue
             last = stop
+            chosen = (start, stop)
             if mapped:
                 a, b = to_original(start, stop)
                 base_end = to_original(start, key_end)[1]
@@ -177,6 +185,15 @@ class Matcher:
             else:
                 out.append(RawMatch(start, stop, key_end, terms, ambiguous, rule))
         return out
+
+    def _add_reading(self, match: RawMatch, terms: tuple[int, ...], start: int, key_end: int, folded: Folded) -> RawMatch:
+        """Record a shorter form of the same entry that covers the same span (with a suffix)."""
+        entries = {self.terms[i].entry for i in match.terms}
+        if {self.terms[i].entry for i in terms} != entries:
+            return match
+        base_end = folded.to_original(start, key_end)[1] if folded.segments else key_end
+        readings = match.readings or tuple((i, match.base_end) for i in match.terms)
+        return replace(match, readings=readings + tuple((i, base_end) for i in terms))
 
     def _scan(self, text: str, folded: Folded) -> list[_Hit]:
         """Every automaton hit that passes the checks, as candidate tuples in folded offsets."""
@@ -349,6 +366,11 @@ def _inflect(f: str, end: int, stem: bool, *, quoted: bool = False) -> int | Non
     """
     n = len(f)
     if stem:
+        # An English inflection first: a key that is a stem in one language (Uyghur Latin
+        # "Uyghur" + lar) and a word in another (English "Uyghur" + s') keeps both readings.
+        english = _inflect(f, end, False, quoted=quoted)
+        if english is not None and not (english == end < n - 1 and f[end] == "'" and is_word_char(f[end + 1])):
+            return english
         while end < n and (is_word_char(f[end]) or (f[end] == "'" and end + 1 < n and is_word_char(f[end + 1]))):
             end += 1
         return end

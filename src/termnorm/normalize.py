@@ -72,8 +72,8 @@ def _one_pass(text: str, glossary: Glossary, style: str, options: RewriteOptions
     for a in annotate_text(text, glossary, style=style, options=options):
         if a.preferred == a.text:
             continue
-        if (a.loaded or a.type == "framing") and any(s < a.end and a.start < e for s, e in neutral):
-            continue  # already part of a neutral wording (often one this function wrote)
+        if any(s < a.end and a.start < e for s, e in neutral):
+            continue  # inside a neutral wording (often one this function wrote): kept as curated
         changes.append(Change(a.start, a.end, a.text, a.preferred, a.entry, a.term, a.type, _reason(a)))
     return changes
 
