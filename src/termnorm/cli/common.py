@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +35,13 @@ ColorOpt = Annotated[
         "--color/--no-color", help="Force colour on or off (default: on a terminal, unless NO_COLOR is set).", show_default=False
     ),
 ]
+
+
+class TextOrJson(str, Enum):
+    """Output format of commands that print either a readable view or JSON."""
+
+    text = "text"
+    json = "json"
 
 
 def fail(error: TermnormError) -> typer.Exit:

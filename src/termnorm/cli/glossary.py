@@ -12,15 +12,10 @@ import typer
 
 from ..checks import check_glossary, glossary_stats
 from . import app
-from .common import ExtraGlossaryOpt, GlossaryOpt, NoCacheOpt, OutOpt, emit, get_glossary, user_errors
+from .common import ExtraGlossaryOpt, GlossaryOpt, NoCacheOpt, OutOpt, TextOrJson, emit, get_glossary, user_errors
 
 glossary_app = typer.Typer(help="Check, count and export the glossary.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
-
-
-class StatsFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class ExportFormat(str, Enum):
@@ -56,7 +51,7 @@ def check(
 
 @glossary_app.command()
 def stats(
-    format: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     glossary: GlossaryOpt = None,
     extra_glossary: ExtraGlossaryOpt = None,
     no_cache: NoCacheOpt = False,
@@ -64,7 +59,7 @@ def stats(
     """Count entries and forms by category, language, type and status; the loaded share."""
     with user_errors():
         data = glossary_stats(get_glossary(glossary, extra_glossary, no_cache))
-    if format is StatsFormat.json:
+    if format is TextOrJson.json:
         emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", None)
         return
     lines = [

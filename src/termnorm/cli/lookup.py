@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,18 +11,13 @@ import typer
 from ..formats import entry_dict, render_card, use_color
 from ..lookup import lookup as find_entries
 from . import app
-from .common import ColorOpt, ExtraGlossaryOpt, GlossaryOpt, NoCacheOpt, emit, get_glossary, user_errors
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
+from .common import ColorOpt, ExtraGlossaryOpt, GlossaryOpt, NoCacheOpt, TextOrJson, emit, get_glossary, user_errors
 
 
 @app.command()
 def lookup(
     query: Annotated[str, typer.Argument(help="An entry id or any form: uighur, 維吾爾, ئۇيغۇر, Urumchi …")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     color: ColorOpt = None,
     glossary: GlossaryOpt = None,
     extra_glossary: ExtraGlossaryOpt = None,
@@ -33,7 +27,7 @@ def lookup(
     with user_errors():
         g = get_glossary(glossary, extra_glossary, no_cache)
         entries = find_entries(query, g)
-        if format is Format.json:
+        if format is TextOrJson.json:
             docs = [entry_dict(e) for e in entries]
             emit(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n", None)
         else:
