@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from termnorm import Glossary, annotate_document, load_glossary
-from termnorm.fuzzy import fuzzy_index, fuzzy_matches
+from termnorm.fuzzy import fuzzy_matches
+from termnorm.typo_index import fuzzy_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIRS = (ROOT / "seeds", ROOT.parent / "shared" / "seeds", ROOT / "tests" / "seeds")

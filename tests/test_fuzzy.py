@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from termnorm import Glossary, RewriteOptions, annotate_document, annotate_text, load_glossary, normalize_text
 from termnorm.explain import explain_document
-from termnorm.fuzzy import FuzzyIndex, max_edits
+from termnorm.typo_index import FuzzyIndex, max_edits
 
 NOISY = Path(__file__).parent / "noisy"
 

@@ -16,8 +16,9 @@ from .annotate import Annotation, DocumentResult
 from .compiled import Glossary
 from .fold import Folded
 from .formats import line_col, render_document
-from .fuzzy import FuzzyCandidate, fuzzy_candidates, max_edits, near_misses
+from .fuzzy import FuzzyCandidate, fuzzy_candidates, near_misses
 from .rewrite import RewriteOptions
+from .typo_index import max_edits
 
 
 def explain_document(

@@ -40,7 +40,7 @@ from evaluate import score_cases
 from termnorm import Glossary, Term, load_glossary
 from termnorm.derive import convert
 from termnorm.fold import fold, fold_key
-from termnorm.fuzzy import fuzzy_index, max_edits
+from termnorm.typo_index import fuzzy_index, max_edits
 
 OUT = Path(__file__).resolve().parent / "cases.jsonl"
 SEED = 7
