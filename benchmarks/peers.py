@@ -7,6 +7,7 @@ produces the tool's own output for every document; ``spans`` turns that output i
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,18 +44,22 @@ def _termnorm(glossary: Any, fuzzy: bool) -> Tool:
     )
 
 
-def _flashtext() -> Tool:
-    def build(forms: Sequence[str]) -> Any:
-        from flashtext import KeywordProcessor
+def _keyword_processor(module: str) -> Any:
+    """A builder of FlashText's or flashtext2's KeywordProcessor (the two share the interface)."""
 
-        kp = KeywordProcessor(case_sensitive=False)
+    def build(forms: Sequence[str]) -> Any:
+        kp = importlib.import_module(module).KeywordProcessor(case_sensitive=False)
         for form in forms:
             kp.add_keyword(form)
         return kp
 
+    return build
+
+
+def _flashtext() -> Tool:
     return Tool(
         name="FlashText",
-        build=build,
+        build=_keyword_processor("flashtext"),
         run=lambda kp, docs: [kp.extract_keywords(d, span_info=True) for d in docs],
         spans=lambda out: [[(s, e) for _, s, e in doc] for doc in out],
         count=lambda out: sum(len(doc) for doc in out),
@@ -63,17 +68,9 @@ def _flashtext() -> Tool:
 
 
 def _flashtext2() -> Tool:
-    def build(forms: Sequence[str]) -> Any:
-        from flashtext2 import KeywordProcessor
-
-        kp = KeywordProcessor(case_sensitive=False)
-        for form in forms:
-            kp.add_keyword(form)
-        return kp
-
     return Tool(
         name="flashtext2",
-        build=build,
+        build=_keyword_processor("flashtext2"),
         run=lambda kp, docs: [kp.extract_keywords_with_span(d) for d in docs],
         spans=lambda out: [[(s, e) for _, s, e in doc] for doc in out],
         count=lambda out: sum(len(doc) for doc in out),
