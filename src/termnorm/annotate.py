@@ -190,7 +190,7 @@ def _annotation(
         resolved = _resolve(m, glossary, style, options, lang, base, suffix)
         if not fuzzy:
             memo[key] = resolved
-    entry, term, kind, score, new = resolved
+    entry, term, kind, score, new, neutral = resolved
     return Annotation(
         start=m.start,
         end=m.end,
@@ -209,7 +209,7 @@ def _annotation(
         quoted=quoted,
         category=entry.category,
         status=term.status,
-        neutral=entry.neutral if entry.loaded else None,
+        neutral=neutral,
         ambiguous=m.ambiguous,
         candidates=tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else (),
         quote_reason="quotation marks" if quoted else None,
@@ -218,7 +218,7 @@ def _annotation(
     )
 
 
-_Resolved = tuple[Entry, Term, str, float, "str | None"]
+_Resolved = tuple[Entry, Term, str, float, "str | None", "str | None"]
 # Per glossary, and per style, options and document language: what _resolve found for a match.
 _RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], dict[tuple[Any, ...], _Resolved]]] = WeakKeyDictionary()
 _RESOLVED_LIMIT = 20_000  # resolutions kept per style, options and language (then it starts afresh)
@@ -253,7 +253,7 @@ def _resolve(
         new = typo_replacement(m, entry, term, suffix, style, options)
     else:
         new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
-    return entry, term, kind, score, new
+    return entry, term, kind, score, new, entry.neutral if entry.loaded else None
 
 
 def _pick_reading(text: str, m: RawMatch, glossary: Glossary, lang: str) -> RawMatch:
