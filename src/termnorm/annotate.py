@@ -184,10 +184,11 @@ def _annotation(
     fuzzy = m.score is not None or getattr(m, "corrected", None) is not None
     # Everything but the position depends only on these (and on style, options and language,
     # which ``memo`` is for), and a corpus repeats its surfaces.
-    key = (m.terms, base, suffix, m.ambiguous, m.rule)
+    opens = _opens_sentence(text, m.start)
+    key = (m.terms, base, suffix, m.ambiguous, m.rule, opens)
     resolved = None if fuzzy else memo.get(key)
     if resolved is None:
-        resolved = _resolve(m, glossary, style, options, lang, base, suffix)
+        resolved = _resolve(m, glossary, style, options, lang, base, suffix, opens)
         if not fuzzy:
             memo[key] = resolved
     entry, term, kind, score, new, neutral = resolved
@@ -234,7 +235,14 @@ def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) ->
 
 
 def _resolve(
-    m: RawMatch, glossary: Glossary, style: Any, options: RewriteOptions, lang: str, base: str, suffix: str
+    m: RawMatch,
+    glossary: Glossary,
+    style: Any,
+    options: RewriteOptions,
+    lang: str,
+    base: str,
+    suffix: str,
+    opens: bool = False,
 ) -> _Resolved:
     """The term a match stands for, its entry, how it matched and what normalize would write."""
     corrected = getattr(m, "corrected", None)  # a fuzzy match: the text as it was meant
@@ -252,8 +260,18 @@ def _resolve(
 
         new = typo_replacement(m, entry, term, suffix, style, options)
     else:
-        new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang)
+        new = replacement(entry, term, base, suffix, style, options, ambiguous=m.ambiguous, doc_lang=lang, sentence_start=opens)
     return entry, term, kind, score, new, entry.neutral if entry.loaded else None
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when a match at ``start`` opens a sentence (or the text).
+
+    >>> _opens_sentence("Done. Uighurs", 6), _opens_sentence("the Uighurs", 4)
+    (True, False)
+    """
+    before = text[max(0, start - 8) : start].rstrip(" \t\u00a0\"'“‘«(")
+    return not before or before[-1] in ".!?\n:"
 
 
 def _pick_reading(text: str, m: RawMatch, glossary: Glossary, lang: str) -> RawMatch:

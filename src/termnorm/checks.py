@@ -97,7 +97,9 @@ def _self_match_problems(g: Glossary, entry: Any) -> list[str]:
             problems.append(f"{t.file}:{t.line} entry '{entry.id}': form '{t.form}' never matches as a whole (found {found})")
         elif index.get(id(t)) not in whole[0].terms:
             other = g.terms[whole[0].terms[0]]
-            problems.append(f"{t.file}:{t.line} entry '{entry.id}': form '{t.form}' is always taken by '{other.form}' ({other.entry})")
+            problems.append(
+                f"{t.file}:{t.line} entry '{entry.id}': form '{t.form}' is always taken by '{other.form}' ({other.entry})"
+            )
     return problems
 
 

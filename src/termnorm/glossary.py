@@ -473,7 +473,13 @@ def _cross_checks(entries: dict[str, Entry], styles: dict[str, Style]) -> list[G
         for t in entry.terms:
             if t.correct_to is not None and t.correct_to not in forms:
                 problems.append(
-                    GlossaryError(f"correct_to '{t.correct_to}' is not a form of this entry", file=t.file, line=t.line, entry=entry.id, term=t.form)
+                    GlossaryError(
+                        f"correct_to '{t.correct_to}' is not a form of this entry",
+                        file=t.file,
+                        line=t.line,
+                        entry=entry.id,
+                        term=t.form,
+                    )
                 )
         if not any(t.lang == "en" for t in entry.terms):
             problems.append(

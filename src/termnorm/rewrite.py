@@ -76,10 +76,10 @@ def _framing_form(entry: Entry, form: str | None) -> bool:
     return any(t.form == form and (t.loaded or t.type == "framing") for t in entry.terms)
 
 
-def _neutral(entry: Entry, base: str, suffix: str) -> str | None:
-    """The entry's neutral wording, capitalised like the match."""
+def _neutral(entry: Entry, base: str, suffix: str, sentence_start: bool) -> str | None:
+    """The entry's neutral wording, capitalised when it opens a sentence."""
     neutral = entry.neutral or ""
-    if base[:1].isupper() and neutral[:1].islower():
+    if sentence_start and base[:1].isupper() and neutral[:1].islower():
         neutral = neutral[:1].upper() + neutral[1:]
     return neutral if neutral and neutral != base + suffix else None
 
@@ -95,6 +95,7 @@ def replacement(
     fuzzy_score: float | None = None,
     ambiguous: bool = False,
     doc_lang: str = "en",
+    sentence_start: bool = False,
 ) -> str | None:
     """The text to write over a match (``base`` + ``suffix``), or None to leave it alone.
 
@@ -111,11 +112,11 @@ def replacement(
     if term.correct_to is not None:
         # A misspelled form is corrected to its own correct spelling, whatever its framing.
         if reframe and (term.loaded or term.type == "framing" or _framing_form(entry, term.correct_to)):
-            return _neutral(entry, base, suffix)
+            return _neutral(entry, base, suffix, sentence_start)
         written = apply_case(keep_variety(term.correct_to, base), base)
         return written + suffix if written != base else None
     if term.loaded or term.type == "framing":
-        return _neutral(entry, base, suffix) if reframe else None
+        return _neutral(entry, base, suffix, sentence_start) if reframe else None
     if style.chinese_script != "keep" and term.script == "han" and term.type != "misspelling":
         from .derive import convert
 
@@ -129,6 +130,6 @@ def replacement(
         # what matching folds (case, accents, British/American spelling, hyphens), which is kept.
         return None
     if reframe and _framing_form(entry, target):
-        return _neutral(entry, base, suffix)
+        return _neutral(entry, base, suffix, sentence_start)
     written = apply_case(target, base)
     return written + suffix if written != base else None
