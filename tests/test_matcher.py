@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from golden_cases import CASES, load_cases
 from termnorm import Glossary, annotate_text
 
-CASES = Path(__file__).parent / "cases"
 DEFAULTS: dict[str, Any] = {"ambiguous": False, "quoted": False}
-
-
-def load_cases(name: str) -> list[Any]:
-    """Golden cases of one file as pytest params, id ``group: label``, known failures xfail(strict)."""
-    groups = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
-    params = []
-    for group, cases in groups.items():
-        for case in cases:
-            marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
-            params.append(pytest.param(case, id=f"{group}: {case['label']}", marks=marks))
-    return params
 
 
 def observed(text: str, glossary: Glossary, expected: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from golden_cases import load_cases
 from termnorm import Glossary, RewriteOptions, StyleError, normalize_text
 from termnorm.normalize import unified_diff
-
-CASES = Path(__file__).parent / "cases"
-
-
-def load_cases(name: str) -> list[Any]:
-    groups = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
-    params = []
-    for group, cases in groups.items():
-        for case in cases:
-            marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
-            params.append(pytest.param(case, id=f"{group}: {case['label']}", marks=marks))
-    return params
 
 
 def run_case(case: dict[str, Any], text: str, glossary: Glossary) -> str:
