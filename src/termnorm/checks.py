@@ -41,7 +41,6 @@ def check_glossary(path: str | Path | None = None, extra: Sequence[str | Path] =
         return report
     report.glossary = g
     for entry in g.entries.values():
-        where = f"{entry.file}:{entry.line} entry '{entry.id}'"
         keys: dict[str, str] = {}
         for t in entry.terms:
             key = fold_key(t.form, g.table)
@@ -75,7 +74,6 @@ def check_glossary(path: str | Path | None = None, extra: Sequence[str | Path] =
             report.errors.append(
                 GlossaryError("loaded entry without a neutral alternative", file=entry.file, line=entry.line, entry=entry.id)
             )
-        del where
     return report
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -87,6 +86,3 @@ def export(
         g = get_glossary(glossary, extra_glossary, no_cache)
         body = {"tbx": exporters.to_tbx, "csv": exporters.to_csv, "json": exporters.to_json}[format.value](g)
         emit(body, out)
-
-
-_ = Path
