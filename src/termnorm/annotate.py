@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
+from . import native
 from .compiled import Glossary
 from .matcher import RawMatch
 from .model import Entry, Term
 from .quotes import distanced, in_regions, quote_regions
 from .rewrite import RewriteOptions, replacement
-from .script import detect_language
+from .script import detect_language, detect_language_native
 
 ANNOTATION_FIELDS = (
     "start", "end", "text", "entry", "label", "term", "type", "lang", "preferred",
@@ -21,11 +22,12 @@ ANNOTATION_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(NamedTuple):
     """One term found in a text. ``text == source_text[start:end]`` always holds.
 
     The first fifteen fields are the output contract (PRODUCT.md); the rest are additions.
+    Immutable (a named tuple, which a corpus of millions of terms builds fastest); use
+    ``_replace`` for a changed copy.
     """
 
     start: int
@@ -54,15 +56,14 @@ class Annotation:
 
     def to_dict(self) -> dict[str, Any]:
         """The annotation as a JSON-ready dict, contract fields first."""
-        # Field by field rather than dataclasses.asdict, which deep-copies every value: this runs
-        # for every annotation of every document of a corpus.
-        d = {name: getattr(self, name) for name in _FIELD_NAMES}
+        d: dict[str, Any] = dict(zip(_FIELD_NAMES, self, strict=True))
         d["used_by"] = list(self.used_by)
         d["candidates"] = list(self.candidates)
         return d
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Annotation))
+_FIELD_NAMES = Annotation._fields
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,16 @@ def annotate_text(
     >>> [(a.text, a.entry, a.preferred) for a in annotate_text("Uighurs in Xinjiang", load_glossary())][:1]
     [('Uighurs', 'uyghur', 'Uyghurs')]
     """
-    options = options or RewriteOptions()
+    options = options or _DEFAULT_OPTIONS
     house = glossary.style(style)
-    folded = glossary.matcher.fold(text)
-    matches = glossary.matcher.find(text, folded)
+    matcher = glossary.matcher
+    if not fuzzy:
+        found = matcher.scan_native(text)
+        if found is not None:
+            return _annotate_native(text, glossary, house, options, lang, found)
+    folded = matcher.fold(text)
+    found = matcher.scan_native(text, folded)
+    matches = [matcher.raw_match(m) for m in found[0]] if found is not None else matcher.find(text, folded)
     if fuzzy:
         from .fuzzy import fuzzy_matches
 
@@ -124,10 +131,85 @@ def annotate_text(
         spans = [(m.start, m.end) for m in matches]
         if options.rewrite_loaded:
             spans = sorted(spans + neutral_spans(text, glossary))
-        lang = detect_language(_between(text, spans), glossary.table)[0]
-    regions = quote_regions(text)
+        lang = _detect(text, spans, glossary)
+    regions = quote_regions(text) if found is None else found[1]
     memo = _memo(glossary, house, options, lang)
     out = [_annotation(text, m, glossary, house, options, regions, lang, memo) for m in matches]
+    return distanced(text, out, glossary)
+
+
+_DEFAULT_OPTIONS = RewriteOptions()
+
+
+def _detect(text: str, spans: Any, glossary: Glossary) -> str:
+    """The language of ``text`` outside ``spans`` (sorted tuples that start with start, end)."""
+    core = glossary.matcher.core if native.ENABLED else None
+    if core is not None:
+        return detect_language_native(core, text, spans)[0]
+    return detect_language(_between(text, [(s[0], s[1]) for s in spans]), glossary.table)[0]
+
+
+def _annotate_native(
+    text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str | None, found: Any
+) -> list[Annotation]:
+    """:func:`annotate_text` without typo matching, on the C core's matches."""
+    matches, regions = found
+    if not matches:
+        return []
+    if lang is None:
+        spans = matches
+        if options.rewrite_loaded:
+            spans = sorted([(m[0], m[1]) for m in matches] + neutral_spans(text, glossary))
+        lang = _detect(text, spans, glossary)
+    memo = _memo(glossary, house, options, lang)
+    matcher = glossary.matcher
+    rules = matcher.rules
+    out = []
+    for found_match in matches:
+        start, end, base_end, terms, ambiguous, kid, quoted, opens, readings = found_match
+        if readings is not None:
+            out.append(_annotation(text, matcher.raw_match(found_match), glossary, house, options, regions, lang, memo))
+            continue
+        base = text[start:base_end]
+        suffix = text[base_end:end]
+        rule = rules[kid]
+        key = (terms, base, suffix, ambiguous, rule, opens)
+        resolved = memo.get(key)
+        if resolved is None:
+            m = RawMatch(start, end, base_end, terms, ambiguous, rule)
+            resolved = memo[key] = _resolve(m, glossary, house, options, lang, base, suffix, opens)
+        entry, term, kind, score, new, neutral = resolved
+        surface = text[start:end]
+        out.append(
+            _new_tuple(
+                Annotation,
+                (
+                    start,
+                    end,
+                    surface,
+                    entry.id,
+                    entry.label,
+                    term.form,
+                    term.type,
+                    term.lang,
+                    surface if new is None else new,
+                    term.loaded,
+                    term.used_by,
+                    term.note,
+                    kind,
+                    score,
+                    quoted,
+                    entry.category,
+                    term.status,
+                    neutral,
+                    ambiguous,
+                    tuple(sorted({glossary.terms[i].entry for i in terms})) if ambiguous else (),
+                    "quotation marks" if quoted else None,
+                    rule,
+                    term.derived is not None,
+                ),
+            )
+        )
     return distanced(text, out, glossary)
 
 
@@ -346,6 +428,10 @@ def annotate_document(
 
     A pure function of (glossary, document): safe to run in worker processes.
     """
-    lang, languages = detect_language(text, glossary.table)
+    core = glossary.matcher.core if native.ENABLED else None
+    if core is not None:
+        lang, languages = detect_language_native(core, text)
+    else:
+        lang, languages = detect_language(text, glossary.table)
     annotations = annotate_text(text, glossary, style=style, options=options, fuzzy=fuzzy, lang=lang)
     return DocumentResult(source, lang, tuple(annotations), summarize(annotations), doc_id, languages)

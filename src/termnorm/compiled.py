@@ -89,7 +89,7 @@ def _version() -> str:
 
     package = Path(__file__).parent
     stamp = hashlib.sha256()
-    for module in sorted(package.glob("*.py")):
+    for module in sorted([*package.glob("*.py"), *package.glob("_core*.so"), *package.glob("_core*.pyd")]):
         st = module.stat()
         stamp.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return f"{__version__}-{stamp.hexdigest()[:12]}"

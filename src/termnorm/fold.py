@@ -220,6 +220,15 @@ class Folded:
     original_length: int
     segments: tuple[tuple[int, int, int, bool], ...] = ()
     starts: tuple[int, ...] = ()
+    # From the C core: int32 pairs (original start, original end) per folded character, as
+    # bytes (what the core's find() reads) and as a memoryview of ints; None when identity.
+    omap: bytes | None = None
+    view: Any = None
+
+    @property
+    def identity(self) -> bool:
+        """True when every folded offset is the original offset."""
+        return not self.segments and self.view is None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span ``[start, end)`` to the original text.
@@ -230,6 +239,9 @@ class Folded:
         >>> f.to_original(0, 16), f.to_original(17, 22)
         ((0, 17), (19, 24))
         """
+        view = self.view
+        if view is not None:
+            return (view[2 * start] if start < len(self.text) else self.original_length, view[2 * end - 1] if end > 0 else 0)
         if not self.segments:
             return start, end
         return self._map(start, is_end=False), self._map(end, is_end=True)
@@ -268,8 +280,6 @@ def _apply_edits(flat: str, edits: Iterable[tuple[int, int, str]], original_leng
             segments.append((out, start, end, False))
             out += len(repl)
         pos = end
-    if not segments:
-        return Folded(flat, original_length)
     if pos < len(flat):
         pieces.append(flat[pos:])
         segments.append((out, pos, len(flat), True))

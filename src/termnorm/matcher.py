@@ -17,6 +17,7 @@ from typing import Any
 
 import ahocorasick
 
+from . import native
 from .derive import english_variants, plural_variants
 from .fold import SEPARATOR, SPACE, Folded, fold, fold_key, is_han, is_word_char, lut_translate, use_numpy
 from .model import Context, Term
@@ -136,6 +137,7 @@ class Matcher:
         # replaced by _OTHER before scanning (see _scan_text).
         self._alphabet = "".join(sorted({c for info in self.keys for c in info.key if not c.isascii()}))
         self._lut: Any = None
+        self.core = native.build_core(self)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -151,8 +153,50 @@ class Matcher:
         return (len(info.key), info.start_boundary, info.end_boundary, info.stem, static, self.rules[kid])
 
     def fold(self, text: str) -> Folded:
-        """Fold ``text`` with this glossary's tables."""
+        """Fold ``text`` with this glossary's tables (in C when the core is built)."""
+        core = self.core if native.ENABLED else None
+        if core is not None:
+            done = core.fold(text)
+            if done is not None:
+                ftext, omap = done
+                if omap is None:
+                    return Folded(ftext, len(text))
+                return Folded(ftext, len(text), omap=omap, view=memoryview(omap).cast("i"))
         return fold(text, self.table)
+
+    def scan_native(self, text: str, folded: Folded | None = None) -> tuple[list[NativeMatch], Any] | None:
+        """The chosen matches and the quotation regions, from the C core; None without it.
+
+        Folds ``text`` itself when ``folded`` is not given (in the same C call). Each match is
+        ``(start, end, base_end, terms, ambiguous, key, quoted, opens, readings)`` in original
+        offsets (see :meth:`raw_match`); None also when the text needs the Python fold.
+        """
+        core = self.core if native.ENABLED else None
+        if core is None or (folded is not None and folded.segments):
+            return None
+        keys = self.keys
+        seen: list[Folded] = [folded] if folded is not None else []
+
+        def check(ftext: str, omap: bytes | None, start: int, key_end: int, stop: int, kid: int) -> Any:
+            if not seen:
+                view = None if omap is None else memoryview(omap).cast("i")
+                seen.append(Folded(ftext, len(text), omap=omap, view=view))
+            terms, ambiguous = self._check_terms(text, seen[0], start, key_end, stop, keys[kid].terms)
+            return (terms, ambiguous) if terms else None
+
+        if folded is None:
+            found: tuple[list[NativeMatch], Any] | None = core.match(text, check)
+        else:
+            found = core.find(text, folded.text, folded.omap, check)
+        return found
+
+    def raw_match(self, found: NativeMatch) -> RawMatch:
+        """A match of :meth:`scan_native` as a :class:`RawMatch`."""
+        start, end, base_end, terms, ambiguous, kid, _quoted, _opens, readings = found
+        match = RawMatch(start, end, base_end, terms, ambiguous, self.rules[kid])
+        for other, other_end in readings or ():
+            match = self._add_reading(match, other, other_end)
+        return match
 
     def candidates(self, text: str, folded: Folded | None = None) -> list[Candidate]:
         """Every hit that passes boundary, case and context checks (overlapping)."""
@@ -161,6 +205,9 @@ class Matcher:
     def find(self, text: str, folded: Folded | None = None) -> list[RawMatch]:
         """The leftmost-longest, non-overlapping matches in ``text``, in original offsets."""
         folded = folded or self.fold(text)
+        done = self.scan_native(text, folded)
+        if done is not None:
+            return [self.raw_match(m) for m in done[0]]
         found = self._scan(text, folded)
         if not found:
             return []
@@ -168,13 +215,14 @@ class Matcher:
         found.sort(key=lambda c: (c[0], -c[1], c[0] - c[2]))
         out: list[RawMatch] = []
         last = -1
-        mapped = bool(folded.segments)
+        mapped = not folded.identity
         to_original = folded.to_original
         chosen: tuple[int, int] | None = None
         for start, stop, key_end, terms, ambiguous, rule in found:
             if start < last:
                 if (start, stop) == chosen and out and not ambiguous and not out[-1].ambiguous:
-                    out[-1] = self._add_reading(out[-1], terms, start, key_end, folded)
+                    base_end = key_end if folded.identity else folded.to_original(start, key_end)[1]
+                    out[-1] = self._add_reading(out[-1], terms, base_end)
                 continue
             last = stop
             chosen = (start, stop)
@@ -186,12 +234,11 @@ class Matcher:
                 out.append(RawMatch(start, stop, key_end, terms, ambiguous, rule))
         return out
 
-    def _add_reading(self, match: RawMatch, terms: tuple[int, ...], start: int, key_end: int, folded: Folded) -> RawMatch:
+    def _add_reading(self, match: RawMatch, terms: tuple[int, ...], base_end: int) -> RawMatch:
         """Record a shorter form of the same entry that covers the same span (with a suffix)."""
         entries = {self.terms[i].entry for i in match.terms}
         if {self.terms[i].entry for i in terms} != entries:
             return match
-        base_end = folded.to_original(start, key_end)[1] if folded.segments else key_end
         readings = match.readings or tuple((i, match.base_end) for i in match.terms)
         return replace(match, readings=readings + tuple((i, base_end) for i in terms))
 
@@ -272,6 +319,8 @@ class Matcher:
 
 
 _KeySpec = tuple[int, bool, bool, bool, "tuple[tuple[int, ...], bool] | None", str]
+# A match from the C core: start, end, base_end, terms, ambiguous, key, quoted, opens, readings
+NativeMatch = tuple[int, int, int, tuple[int, ...], bool, int, bool, bool, "tuple[tuple[tuple[int, ...], int], ...] | None"]
 _Hit = tuple[int, int, int, tuple[int, ...], bool, str]  # the fields of a Candidate
 
 # The automaton's root tries its transitions in the order they were added, for every character

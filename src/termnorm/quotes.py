@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -93,5 +92,5 @@ def distanced(text: str, annotations: Sequence[Annotation], glossary: Glossary) 
             continue
         if nxt.quoted:
             continue
-        out[i + 1] = replace(nxt, quoted=True, quote_reason=a.text)
+        out[i + 1] = nxt._replace(quoted=True, quote_reason=a.text)
     return out

@@ -177,3 +177,47 @@ def _lang_of(script: str, head: str, han_table: Mapping[int, str] | None, counts
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] > 0 else "en"
+
+
+_SCRIPT_NAMES = ("latin", "cyrillic", "arabic", "kana", "han")
+
+
+def detect_language_native(core: object, text: str, spans: object = None, sample: int = 20000) -> tuple[str, dict[str, float]]:
+    """:func:`detect_language` of ``text`` (with ``spans`` blanked out) from the C core's counts.
+
+    ``core`` is a glossary's compiled core (its Han table decides traditional against
+    simplified); ``spans`` a sorted list of tuples starting with (start, end), or None.
+    """
+    from . import native
+
+    counts, firsts, trad, simp, flags, scores = core.lang_stats(text, spans, sample)  # type: ignore[attr-defined]
+    found = sorted((first, name, n) for first, name, n in zip(firsts, _SCRIPT_NAMES, counts, strict=True) if n)
+    if not found:
+        return "und", {}
+    by_script = {name: n for _, name, n in found}
+    langs: Counter[str] = Counter()
+    for script, n in by_script.items():
+        if script == "han":
+            japanese = by_script.get("kana", 0) > n * 0.05
+            lang = "ja" if japanese else "zh-Hant" if trad > simp else "zh-Hans"
+        elif script == "kana":
+            lang = "ja"
+        elif script == "arabic":
+            lang = "ug-Arab" if flags & native.L_UYGHUR else "ar"
+        elif script == "cyrillic":
+            if flags & native.L_KK_ONLY and not flags & native.L_ZHE:
+                lang = "kk"
+            elif flags & native.L_UG_KK:
+                lang = "ug-Cyrl"
+            else:
+                lang = "ky" if flags & native.L_KY else "ru"
+        else:
+            best, top = "en", 0
+            for stop_lang, score in zip(_STOPWORDS, scores, strict=False):
+                if score > top:
+                    best, top = stop_lang, score
+            lang = best
+        langs[lang] += n * _WEIGHT.get(script, 1)
+    total = sum(langs.values())
+    shares = {k: round(v / total, 3) for k, v in langs.most_common()}
+    return langs.most_common(1)[0][0], shares

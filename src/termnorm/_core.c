@@ -1,0 +1,1567 @@
+/* The per-character work of termnorm, in C: folding, the automaton scan, quotation regions and
+ * the letter counts of language detection.
+ *
+ * Every function here has a pure-Python twin that defines what it must do (fold.py, matcher.py,
+ * quotes.py, script.py); the tests compare the two on real and random text. The tables come
+ * from Python (see _native.py), so no folding rule is written twice: this file only walks them.
+ * A text this file cannot fold exactly as Python does (a word mixing Latin and Cyrillic letters,
+ * or a character the table folds into several) makes fold() return None, and the caller takes
+ * the Python path for it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_SIZE 0x20000 /* code points with a table entry: planes 0 and 1 */
+
+/* cls: what a code point is, for folding and matching */
+enum {
+    C_DELETE = 1,  /* deleted before matching (original text) */
+    C_EXPAND = 2,  /* folds into several characters (original text) */
+    C_WORD = 4,    /* continues a word of a spaced script (fold.is_word_char) */
+    C_CJK = 8,     /* Han, kana or CJK punctuation (fold._is_cjk) */
+    C_GAP = 16,    /* may stand either side of a stray space in Chinese (fold._GAP_CLASS) */
+    C_DIGIT = 32,  /* str.isdigit */
+    C_UNFIT = 64,  /* the table folds it into several characters */
+    C_ALNUM = 128, /* str.isalnum */
+};
+
+/* lcls: what a code point tells of the language (script.py) */
+enum {
+    L_SCRIPT = 7, /* 1 latin, 2 cyrillic, 3 arabic, 4 kana, 5 han */
+    L_TRAD = 8,   /* folded by the Han table */
+    L_SIMP = 16,  /* a result of the Han table that it does not fold */
+    L_UYGHUR = 32,
+    L_KK_ONLY = 64,
+    L_UG_KK = 128,
+    L_ZHE = 256,
+    L_KY = 512,
+    L_WORD = 1024, /* a letter of a word for the stop words: [^\W\d_] */
+};
+#define N_SCRIPTS 5
+#define N_STOP_LANGS 8
+#define STOP_MAX 12
+
+/* key flags */
+enum { K_START = 1, K_END = 2, K_STEM = 4, K_DYNAMIC = 8 };
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *args; /* the constructor's arguments, for pickling */
+    uint32_t *lut;
+    uint8_t *cls;
+    uint16_t *lcls;
+    PyObject *astral;      /* dict: code point -> folded code point, beyond the table */
+    PyObject *astral_lang; /* dict: code point -> lcls flags, beyond the table */
+    PyObject *expand;      /* dict: code point -> str */
+    PyObject *statics;     /* list: per key, (terms, ambiguous) or None when checked in Python */
+    PyObject *rules;       /* list: per key, None or a tuple of term rules (see check_terms) */
+    /* automaton */
+    int32_t nstates, capstates;
+    int32_t *fail, *out_key, *dict_link, *first_child, *next_sibling;
+    uint32_t *edge;
+    int32_t *root;
+    uint64_t *hkeys;
+    int32_t *hvals;
+    size_t hcap, hcount;
+    int32_t *row;    /* per state: its row of `dense`, or -1 */
+    int32_t *dense;  /* rows of 128: the full transition (failures resolved) on an ASCII character */
+    int32_t *report; /* per state: the first state of its output chain (itself or a dictionary link), or -1 */
+    int32_t nkeys;
+    int32_t *klen;
+    uint8_t *kflags;
+    /* stop words */
+    int nstop;
+    Py_UCS4 stop[256][STOP_MAX];
+    int stoplen[256];
+    int stoplang[256];
+    int16_t stop_first[128], stop_last[128]; /* stop words by ASCII first letter: [first, last) */
+} Core;
+
+/* ---------------------------------------------------------------- helpers */
+
+static inline int is_han_cp(Py_UCS4 c) {
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+static inline uint8_t cls_of(const Core *self, Py_UCS4 c) {
+    if (c < TABLE_SIZE) return self->cls[c];
+    uint8_t out = 0;
+    int han = is_han_cp(c);
+    int alnum = Py_UNICODE_ISALNUM(c);
+    if (alnum) out |= C_ALNUM;
+    if ((alnum && !han) || (c >= 0xE0100 && c <= 0xE01EF)) out |= C_WORD;
+    if (han) out |= C_CJK | C_GAP;
+    if (Py_UNICODE_ISDIGIT(c)) out |= C_DIGIT;
+    return out;
+}
+
+#define WORD(c) (cls_of(self, (c)) & C_WORD)
+
+static int fold_astral(Core *self, Py_UCS4 c, Py_UCS4 *out) {
+    PyObject *key = PyLong_FromUnsignedLong(c);
+    if (key == NULL) return -1;
+    PyObject *v = PyDict_GetItemWithError(self->astral, key);
+    Py_DECREF(key);
+    if (v == NULL) {
+        if (PyErr_Occurred()) return -1;
+        *out = c;
+        return 0;
+    }
+    *out = (Py_UCS4)PyLong_AsUnsignedLong(v);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int read_bytes(PyObject *obj, void *dst, size_t size, const char *what) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) < 0) return -1;
+    if ((size_t)view.len != size) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zu bytes, got %zd", what, size, view.len);
+        PyBuffer_Release(&view);
+        return -1;
+    }
+    memcpy(dst, view.buf, size);
+    PyBuffer_Release(&view);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- automaton */
+
+static inline size_t hslot(uint64_t k, size_t mask) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 20) & mask; }
+
+static inline int32_t go(const Core *self, int32_t state, Py_UCS4 c) {
+    if (state == 0 && c < TABLE_SIZE) return self->root[c];
+    if (self->hcap == 0) return -1;
+    uint64_t k = ((uint64_t)(uint32_t)state << 21) | c;
+    size_t mask = self->hcap - 1, i = hslot(k, mask);
+    for (;;) {
+        if (self->hvals[i] < 0) return -1;
+        if (self->hkeys[i] == k) return self->hvals[i];
+        i = (i + 1) & mask;
+    }
+}
+
+static int hput(Core *self, int32_t state, Py_UCS4 c, int32_t next) {
+    if (state == 0 && c < TABLE_SIZE) {
+        self->root[c] = next;
+        return 0;
+    }
+    if ((self->hcount + 1) * 2 > self->hcap) {
+        size_t ncap = self->hcap ? self->hcap * 2 : 1024;
+        uint64_t *nk = PyMem_Calloc(ncap, sizeof(uint64_t));
+        int32_t *nv = PyMem_Malloc(ncap * sizeof(int32_t));
+        if (nk == NULL || nv == NULL) {
+            PyMem_Free(nk);
+            PyMem_Free(nv);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (size_t i = 0; i < ncap; i++) nv[i] = -1;
+        for (size_t i = 0; i < self->hcap; i++) {
+            if (self->hvals[i] < 0) continue;
+            size_t j = hslot(self->hkeys[i], ncap - 1);
+            while (nv[j] >= 0) j = (j + 1) & (ncap - 1);
+            nk[j] = self->hkeys[i];
+            nv[j] = self->hvals[i];
+        }
+        PyMem_Free(self->hkeys);
+        PyMem_Free(self->hvals);
+        self->hkeys = nk;
+        self->hvals = nv;
+        self->hcap = ncap;
+    }
+    uint64_t k = ((uint64_t)(uint32_t)state << 21) | c;
+    size_t mask = self->hcap - 1, i = hslot(k, mask);
+    while (self->hvals[i] >= 0) i = (i + 1) & mask;
+    self->hkeys[i] = k;
+    self->hvals[i] = next;
+    self->hcount++;
+    return 0;
+}
+
+static int32_t new_state(Core *self) {
+    if (self->nstates == self->capstates) {
+        int32_t cap = self->capstates ? self->capstates * 2 : 1024;
+        int32_t **arrays[] = {&self->fail, &self->out_key, &self->dict_link, &self->first_child, &self->next_sibling};
+        for (size_t a = 0; a < 5; a++) {
+            int32_t *p = PyMem_Realloc(*arrays[a], (size_t)cap * sizeof(int32_t));
+            if (p == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *arrays[a] = p;
+        }
+        uint32_t *e = PyMem_Realloc(self->edge, (size_t)cap * sizeof(uint32_t));
+        if (e == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->edge = e;
+        self->capstates = cap;
+    }
+    int32_t s = self->nstates++;
+    self->fail[s] = 0;
+    self->out_key[s] = -1;
+    self->dict_link[s] = -1;
+    self->first_child[s] = -1;
+    self->next_sibling[s] = -1;
+    self->edge[s] = 0;
+    return s;
+}
+
+#define MAX_ROWS 8192
+
+/* the automaton's transition from state s on c, failures followed */
+static inline int32_t step(const Core *self, int32_t s, Py_UCS4 c) {
+    for (;;) {
+        if (c < 128 && self->row != NULL && self->row[s] >= 0 && self->dense != NULL) {
+            /* rows are filled in BFS order: only read rows already complete */
+            return self->dense[(size_t)self->row[s] * 128 + c];
+        }
+        int32_t t = go(self, s, c);
+        if (t >= 0) return t;
+        if (s == 0) return 0;
+        s = self->fail[s];
+    }
+}
+
+static int build_automaton(Core *self, PyObject *keys) {
+    self->root = PyMem_Malloc(TABLE_SIZE * sizeof(int32_t));
+    if (self->root == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < TABLE_SIZE; i++) self->root[i] = -1;
+    if (new_state(self) < 0) return -1;
+    Py_ssize_t nkeys = PyList_GET_SIZE(keys);
+    self->nkeys = (int32_t)nkeys;
+    self->klen = PyMem_Malloc((size_t)(nkeys + 1) * sizeof(int32_t));
+    if (self->klen == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t kid = 0; kid < nkeys; kid++) {
+        PyObject *key = PyList_GET_ITEM(keys, kid);
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be str");
+            return -1;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        self->klen[kid] = (int32_t)n;
+        int32_t s = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            int32_t t = go(self, s, c);
+            if (t < 0) {
+                t = new_state(self);
+                if (t < 0 || hput(self, s, c, t) < 0) return -1;
+                self->edge[t] = c;
+                self->next_sibling[t] = self->first_child[s];
+                self->first_child[s] = t;
+            }
+            s = t;
+        }
+        if (n > 0) self->out_key[s] = (int32_t)kid;
+    }
+    /* failure and dictionary links, breadth first */
+    int32_t *queue = PyMem_Malloc((size_t)self->nstates * sizeof(int32_t));
+    if (queue == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int32_t head = 0, tail = 0;
+    for (int32_t c = self->first_child[0]; c >= 0; c = self->next_sibling[c]) {
+        self->fail[c] = 0;
+        queue[tail++] = c;
+    }
+    while (head < tail) {
+        int32_t s = queue[head++];
+        for (int32_t c = self->first_child[s]; c >= 0; c = self->next_sibling[c]) {
+            Py_UCS4 ch = self->edge[c];
+            int32_t f = self->fail[s], g;
+            while ((g = go(self, f, ch)) < 0 && f != 0) f = self->fail[f];
+            self->fail[c] = (g >= 0 && g != c) ? g : 0;
+            int32_t fc = self->fail[c];
+            self->dict_link[c] = self->out_key[fc] >= 0 ? fc : self->dict_link[fc];
+            queue[tail++] = c;
+        }
+    }
+    /* report chains, and dense rows for the states nearest the root reached by ASCII */
+    self->report = PyMem_Malloc((size_t)self->nstates * sizeof(int32_t));
+    self->row = PyMem_Malloc((size_t)self->nstates * sizeof(int32_t));
+    if (self->report == NULL || self->row == NULL) {
+        PyMem_Free(queue);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int32_t st = 0; st < self->nstates; st++) {
+        self->report[st] = self->out_key[st] >= 0 ? st : self->dict_link[st];
+        self->row[st] = -1;
+    }
+    int32_t nrows = 1;
+    self->row[0] = 0;
+    for (int32_t q = 0; q < tail && nrows < MAX_ROWS; q++) {
+        int32_t st = queue[q];
+        if (self->edge[st] < 128) self->row[st] = nrows++;
+    }
+    /* a state is only given a row when its parent path is ASCII enough to matter; rows in BFS
+       order, so a state's failure target (nearer the root) is filled in before it */
+    self->dense = PyMem_Malloc((size_t)nrows * 128 * sizeof(int32_t));
+    if (self->dense == NULL) {
+        PyMem_Free(queue);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_UCS4 c = 0; c < 128; c++) self->dense[c] = self->root[c] >= 0 ? self->root[c] : 0;
+    for (int32_t q = 0; q < tail; q++) {
+        int32_t st = queue[q], r = self->row[st];
+        if (r < 0) continue;
+        for (Py_UCS4 c = 0; c < 128; c++) {
+            int32_t t = go(self, st, c);
+            self->dense[(size_t)r * 128 + c] = t >= 0 ? t : step(self, self->fail[st], c);
+        }
+    }
+    PyMem_Free(queue);
+    /* no longer needed after the build */
+    PyMem_Free(self->first_child);
+    PyMem_Free(self->next_sibling);
+    PyMem_Free(self->edge);
+    self->first_child = self->next_sibling = NULL;
+    self->edge = NULL;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- object */
+
+static void Core_dealloc(Core *self) {
+    Py_XDECREF(self->args);
+    Py_XDECREF(self->astral);
+    Py_XDECREF(self->astral_lang);
+    Py_XDECREF(self->expand);
+    Py_XDECREF(self->statics);
+    Py_XDECREF(self->rules);
+    PyMem_Free(self->lut);
+    PyMem_Free(self->cls);
+    PyMem_Free(self->lcls);
+    PyMem_Free(self->fail);
+    PyMem_Free(self->out_key);
+    PyMem_Free(self->dict_link);
+    PyMem_Free(self->first_child);
+    PyMem_Free(self->next_sibling);
+    PyMem_Free(self->edge);
+    PyMem_Free(self->root);
+    PyMem_Free(self->hkeys);
+    PyMem_Free(self->hvals);
+    PyMem_Free(self->klen);
+    PyMem_Free(self->kflags);
+    PyMem_Free(self->row);
+    PyMem_Free(self->dense);
+    PyMem_Free(self->report);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Core(lut, cls, lcls, astral, astral_lang, expand, keys, kflags, statics, stopwords) */
+static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
+    PyObject *lut, *cls, *lcls, *astral, *astral_lang, *expand, *keys, *kflags, *statics, *stopwords, *rules;
+    if (!PyArg_ParseTuple(args, "OOOO!O!O!O!OO!O!O!:Core", &lut, &cls, &lcls, &PyDict_Type, &astral, &PyDict_Type,
+                          &astral_lang, &PyDict_Type, &expand, &PyList_Type, &keys, &kflags, &PyList_Type, &statics,
+                          &PyList_Type, &stopwords, &PyList_Type, &rules))
+        return -1;
+    if (PyList_GET_SIZE(rules) != PyList_GET_SIZE(keys)) {
+        PyErr_SetString(PyExc_ValueError, "one rule entry per key");
+        return -1;
+    }
+    if (self->args != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Core is initialised once");
+        return -1;
+    }
+    if (PyList_GET_SIZE(statics) != PyList_GET_SIZE(keys)) {
+        PyErr_SetString(PyExc_ValueError, "one static entry per key");
+        return -1;
+    }
+    self->lut = PyMem_Malloc(TABLE_SIZE * sizeof(uint32_t));
+    self->cls = PyMem_Malloc(TABLE_SIZE);
+    self->lcls = PyMem_Malloc(TABLE_SIZE * sizeof(uint16_t));
+    Py_ssize_t nkeys = PyList_GET_SIZE(keys);
+    self->kflags = PyMem_Malloc((size_t)nkeys + 1);
+    if (!self->lut || !self->cls || !self->lcls || !self->kflags) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (read_bytes(lut, self->lut, TABLE_SIZE * sizeof(uint32_t), "lut") < 0 ||
+        read_bytes(cls, self->cls, TABLE_SIZE, "cls") < 0 ||
+        read_bytes(lcls, self->lcls, TABLE_SIZE * sizeof(uint16_t), "lcls") < 0 ||
+        read_bytes(kflags, self->kflags, (size_t)nkeys, "kflags") < 0)
+        return -1;
+    Py_INCREF(astral);
+    self->astral = astral;
+    Py_INCREF(astral_lang);
+    self->astral_lang = astral_lang;
+    Py_INCREF(expand);
+    self->expand = expand;
+    Py_INCREF(statics);
+    self->statics = statics;
+    Py_INCREF(rules);
+    self->rules = rules;
+    Py_ssize_t nstop = PyList_GET_SIZE(stopwords);
+    if (nstop > 256) nstop = 256;
+    for (Py_ssize_t i = 0; i < nstop; i++) {
+        PyObject *word;
+        int lang;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(stopwords, i), "Ui", &word, &lang)) return -1;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+        if (n > STOP_MAX || lang < 0 || lang >= N_STOP_LANGS) {
+            PyErr_SetString(PyExc_ValueError, "stop word too long or language out of range");
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < n; j++) self->stop[i][j] = PyUnicode_READ_CHAR(word, j);
+        self->stoplen[i] = (int)n;
+        self->stoplang[i] = lang;
+    }
+    self->nstop = (int)nstop;
+    /* the Python side sorts them by first letter: index the ASCII ones */
+    for (int c = 0; c < 128; c++) self->stop_first[c] = self->stop_last[c] = 0;
+    for (int i = 0; i < self->nstop; i++) {
+        Py_UCS4 c = self->stop[i][0];
+        if (c >= 128) continue;
+        if (self->stop_last[c] == 0) self->stop_first[c] = (int16_t)i;
+        self->stop_last[c] = (int16_t)(i + 1);
+    }
+    if (build_automaton(self, keys) < 0) return -1;
+    self->args = args;
+    Py_INCREF(args);
+    return 0;
+}
+
+static PyObject *Core_reduce(Core *self, PyObject *unused) {
+    if (self->args == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Core is not initialised");
+        return NULL;
+    }
+    return Py_BuildValue("(OO)", (PyObject *)Py_TYPE(self), self->args);
+}
+
+/* ---------------------------------------------------------------- fold */
+
+typedef struct {
+    Py_ssize_t start, end;
+    Py_UCS4 repl[4]; /* replacement (the expansions are at most 3 characters; " " for space runs) */
+    int nrepl;
+} Edit;
+
+typedef struct {
+    Edit *items;
+    Py_ssize_t n, cap;
+} Edits;
+
+static int edits_push(Edits *e, Py_ssize_t start, Py_ssize_t end, const Py_UCS4 *repl, int nrepl) {
+    if (e->n == e->cap) {
+        Py_ssize_t cap = e->cap ? e->cap * 2 : 64;
+        Edit *p = PyMem_Realloc(e->items, (size_t)cap * sizeof(Edit));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        e->items = p;
+        e->cap = cap;
+    }
+    Edit *x = &e->items[e->n++];
+    x->start = start;
+    x->end = end;
+    x->nrepl = nrepl;
+    for (int i = 0; i < nrepl && i < 4; i++) x->repl[i] = repl[i];
+    return 0;
+}
+
+static int edit_cmp(const void *a, const void *b) {
+    const Edit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    /* then by replacement, as Python compares str */
+    for (int i = 0; i < x->nrepl && i < y->nrepl; i++)
+        if (x->repl[i] != y->repl[i]) return x->repl[i] < y->repl[i] ? -1 : 1;
+    return x->nrepl < y->nrepl ? -1 : (x->nrepl > y->nrepl ? 1 : 0);
+}
+
+static inline int is_cjk(const Core *self, int has, Py_UCS4 c) { return has && (cls_of(self, c) & C_CJK); }
+
+/* fold._joins, with has_* false for the empty string */
+static int joins(const Core *self, int has2, Py_UCS4 before2, Py_UCS4 before, Py_UCS4 after) {
+    if (is_cjk(self, 1, before)) return is_cjk(self, 1, after) || after == '.' || (cls_of(self, after) & C_DIGIT);
+    if (before == '.')
+        return is_cjk(self, 1, after) || after == '.' ||
+               ((cls_of(self, after) & C_DIGIT) && has2 && ((cls_of(self, before2) & C_DIGIT) || is_cjk(self, 1, before2)));
+    return (cls_of(self, before) & C_DIGIT) && (is_cjk(self, 1, after) || after == '.');
+}
+
+/* fold._char_before: the last non-space character before pos */
+static int char_before(const Py_UCS4 *flat, Py_ssize_t pos, Py_UCS4 *out) {
+    pos -= 1;
+    while (pos >= 0 && flat[pos] == ' ') pos--;
+    if (pos < 0) return 0;
+    *out = flat[pos];
+    return 1;
+}
+
+typedef struct {
+    Py_UCS4 *text; /* folded */
+    Py_ssize_t len;
+    int32_t *map; /* 2 * len: original start and end of each folded character; NULL when identity */
+} FoldOut;
+
+/* 0 ok, 1 fall back to Python, -1 error */
+static int fold_impl(Core *self, PyObject *text, FoldOut *out) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *flat = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_UCS4));
+    Edits edits = {NULL, 0, 0};
+    out->text = NULL;
+    out->map = NULL;
+    out->len = 0;
+    if (flat == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int any_special = 0, any_cyr = 0, any_gap_space = 0, any_space_run = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        /* Latin-1: every character has a table entry, none is special but the soft hyphen */
+        const Py_UCS1 *p1 = (const Py_UCS1 *)data;
+        const uint32_t *lut = self->lut;
+        Py_UCS4 prev = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS1 c = p1[i];
+            if (self->cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) {
+                if (self->cls[c] & C_UNFIT) goto fallback;
+                any_special = 1;
+            }
+            Py_UCS4 f = lut[c];
+            flat[i] = f;
+            if (f == ' ' && prev == ' ') any_space_run = 1;
+            if (f >= 0x430 && f <= 0x4FF) any_cyr = 1;
+            prev = f;
+        }
+    } else
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i), f;
+        if (c < TABLE_SIZE) {
+            uint8_t k = self->cls[c];
+            if (k & C_UNFIT) goto fallback;
+            if (k & (C_DELETE | C_EXPAND)) any_special = 1;
+            f = self->lut[c];
+        } else if (fold_astral(self, c, &f) < 0) {
+            goto error;
+        }
+        flat[i] = f;
+        if (f >= 0x430 && f <= 0x4FF) any_cyr = 1;
+        if (f == ' ' && i > 0 && flat[i - 1] == ' ') any_space_run = 1;
+    }
+    if (any_cyr) { /* a word that mixes Latin and Cyrillic letters: Python reads it (fold._unmix) */
+        for (Py_ssize_t i = 1; i < n; i++) {
+            Py_UCS4 a = flat[i - 1], b = flat[i];
+            int la = a >= 'a' && a <= 'z', lb = b >= 'a' && b <= 'z';
+            int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
+            if ((la && cb) || (ca && lb)) goto fallback;
+        }
+    }
+    /* specials of the original text: runs of deleted characters, expansions */
+    if (any_special) {
+        for (Py_ssize_t i = 0; i < n;) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            uint8_t k = c < TABLE_SIZE ? self->cls[c] : 0;
+            if (k & C_EXPAND) {
+                PyObject *key = PyLong_FromUnsignedLong(c);
+                if (key == NULL) goto error;
+                PyObject *v = PyDict_GetItemWithError(self->expand, key);
+                Py_DECREF(key);
+                if (v == NULL) {
+                    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion missing");
+                    goto error;
+                }
+                Py_UCS4 r[4];
+                int nr = (int)PyUnicode_GET_LENGTH(v);
+                if (nr > 4) goto fallback;
+                for (int j = 0; j < nr; j++) r[j] = PyUnicode_READ_CHAR(v, j);
+                if (edits_push(&edits, i, i + 1, r, nr) < 0) goto error;
+                i++;
+            } else if (k & C_DELETE) {
+                Py_ssize_t j = i + 1;
+                while (j < n) {
+                    Py_UCS4 d = PyUnicode_READ(kind, data, j);
+                    uint8_t kd = d < TABLE_SIZE ? self->cls[d] : 0;
+                    if (!(kd & C_DELETE) || (kd & C_EXPAND)) break;
+                    j++;
+                }
+                if (edits_push(&edits, i, j, NULL, 0) < 0) goto error;
+                i = j;
+            } else {
+                i++;
+            }
+        }
+    }
+    /* runs of two or more spaces */
+    if (any_space_run) {
+        static const Py_UCS4 space[1] = {' '};
+        for (Py_ssize_t i = 0; i < n;) {
+            if (flat[i] != ' ') {
+                i++;
+                continue;
+            }
+            Py_ssize_t j = i + 1;
+            while (j < n && flat[j] == ' ') j++;
+            if (j - i >= 2 && edits_push(&edits, i, j, space, 1) < 0) goto error;
+            i = j;
+        }
+    }
+    /* single spaces between two characters that may join (Chinese text; not looked for in
+     * ASCII text, as fold.fold does not) */
+    for (Py_ssize_t p = 1; !PyUnicode_IS_ASCII(text) && p + 1 < n; p++) {
+        if (flat[p] != ' ') continue;
+        Py_UCS4 a = flat[p - 1], b = flat[p + 1];
+        if (!(cls_of(self, a) & C_GAP) || !(cls_of(self, b) & C_GAP)) continue;
+        any_gap_space = 1;
+        Py_UCS4 b2 = 0;
+        int has2 = char_before(flat, p - 1, &b2);
+        if (joins(self, has2, b2, a, b) && edits_push(&edits, p, p + 1, NULL, 0) < 0) goto error;
+    }
+    (void)any_gap_space;
+    if (edits.n == 0) {
+        out->text = flat;
+        out->len = n;
+        PyMem_Free(edits.items);
+        return 0;
+    }
+    qsort(edits.items, (size_t)edits.n, sizeof(Edit), edit_cmp);
+    /* merge overlapping and touching edits (fold._merge_runs) */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < edits.n; i++) {
+        Edit *e = &edits.items[i];
+        if (m > 0 && e->start <= edits.items[m - 1].end) {
+            Edit *p = &edits.items[m - 1];
+            Py_ssize_t new_end = e->end > p->end ? e->end : p->end;
+            int has_space = 0;
+            for (Py_ssize_t j = p->start; j < new_end; j++)
+                if (flat[j] == ' ') {
+                    has_space = 1;
+                    break;
+                }
+            if (has_space && (p->nrepl || e->nrepl)) {
+                p->repl[0] = ' ';
+                p->nrepl = 1;
+            } else {
+                int total = p->nrepl + e->nrepl;
+                if (total > 4) goto fallback;
+                for (int j = 0; j < e->nrepl; j++) p->repl[p->nrepl + j] = e->repl[j];
+                p->nrepl = total;
+            }
+            p->end = new_end;
+        } else {
+            edits.items[m++] = *e;
+        }
+    }
+    edits.n = m;
+    for (Py_ssize_t i = 0; i < edits.n; i++) {
+        Edit *e = &edits.items[i];
+        if (e->nrepl == 1 && e->repl[0] == ' ' && e->start > 0 && e->end < n) {
+            Py_UCS4 before = flat[e->start - 1], b2 = 0;
+            uint8_t kb = cls_of(self, before);
+            if ((kb & C_CJK) || before == '.' || (kb & C_DIGIT)) {
+                int has2 = char_before(flat, e->start - 1, &b2);
+                if (joins(self, has2, b2, before, flat[e->end])) e->nrepl = 0;
+            }
+        }
+    }
+    /* apply */
+    {
+        Py_ssize_t cap = n;
+        for (Py_ssize_t i = 0; i < edits.n; i++) cap += edits.items[i].nrepl;
+        Py_UCS4 *res = PyMem_Malloc((size_t)(cap + 1) * sizeof(Py_UCS4));
+        int32_t *map = PyMem_Malloc((size_t)(2 * cap + 2) * sizeof(int32_t));
+        if (res == NULL || map == NULL) {
+            PyMem_Free(res);
+            PyMem_Free(map);
+            PyErr_NoMemory();
+            goto error;
+        }
+        Py_ssize_t pos = 0, o = 0;
+        for (Py_ssize_t i = 0; i < edits.n; i++) {
+            Edit *e = &edits.items[i];
+            if (e->start < pos) continue;
+            for (Py_ssize_t j = pos; j < e->start; j++, o++) {
+                res[o] = flat[j];
+                map[2 * o] = (int32_t)j;
+                map[2 * o + 1] = (int32_t)(j + 1);
+            }
+            for (int j = 0; j < e->nrepl; j++, o++) {
+                res[o] = e->repl[j];
+                map[2 * o] = (int32_t)e->start;
+                map[2 * o + 1] = (int32_t)e->end;
+            }
+            pos = e->end;
+        }
+        for (Py_ssize_t j = pos; j < n; j++, o++) {
+            res[o] = flat[j];
+            map[2 * o] = (int32_t)j;
+            map[2 * o + 1] = (int32_t)(j + 1);
+        }
+        PyMem_Free(flat);
+        PyMem_Free(edits.items);
+        out->text = res;
+        out->len = o;
+        out->map = map;
+        return 0;
+    }
+fallback:
+    PyMem_Free(flat);
+    PyMem_Free(edits.items);
+    return 1;
+error:
+    PyMem_Free(flat);
+    PyMem_Free(edits.items);
+    return -1;
+}
+
+/* fold(text) -> (folded, map) or None; map is None when every offset is kept, else bytes of
+ * int32 pairs (original start, original end) per folded character. */
+static PyObject *Core_fold(Core *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fold() takes a str");
+        return NULL;
+    }
+    FoldOut f;
+    int rc = fold_impl(self, text, &f);
+    if (rc < 0) return NULL;
+    if (rc == 1) Py_RETURN_NONE;
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, f.text, f.len);
+    PyObject *map = f.map ? PyBytes_FromStringAndSize((const char *)f.map, (Py_ssize_t)(2 * f.len * sizeof(int32_t)))
+                          : (Py_INCREF(Py_None), Py_None);
+    PyMem_Free(f.text);
+    PyMem_Free(f.map);
+    if (s == NULL || map == NULL) {
+        Py_XDECREF(s);
+        Py_XDECREF(map);
+        return NULL;
+    }
+    PyObject *res = PyTuple_Pack(2, s, map);
+    Py_DECREF(s);
+    Py_DECREF(map);
+    return res;
+}
+
+/* ---------------------------------------------------------------- scan */
+
+/* matcher._inflect: where a word-script match really ends, or -1 */
+static Py_ssize_t inflect(const Core *self, const Py_UCS4 *f, Py_ssize_t n, Py_ssize_t end, int stem, int quoted) {
+    if (stem) {
+        Py_ssize_t english = inflect(self, f, n, end, 0, quoted);
+        if (english >= 0 && !(english == end && end < n - 1 && f[end] == '\'' && WORD(f[end + 1]))) return english;
+        while (end < n && (WORD(f[end]) || (f[end] == '\'' && end + 1 < n && WORD(f[end + 1])))) end++;
+        return end;
+    }
+    if (end >= n || (!WORD(f[end]) && f[end] != '\'')) return end;
+    static const char *suffixes[] = {"'s", "s'", "es", "s"};
+    for (int s = 0; s < 4; s++) {
+        if (quoted && s == 1) continue;
+        const char *suf = suffixes[s];
+        Py_ssize_t len = (Py_ssize_t)strlen(suf), k = 0;
+        while (k < len && end + k < n && f[end + k] == (Py_UCS4)suf[k]) k++;
+        if (k == len) {
+            Py_ssize_t after = end + len;
+            if (after >= n || !WORD(f[after])) return after;
+        }
+    }
+    if (f[end] == '\'' && f[end - 1] == 's' && !quoted) return (end + 1 >= n || !WORD(f[end + 1])) ? end + 1 : -1;
+    if (f[end] == '\'') return end;
+    return -1;
+}
+
+typedef struct {
+    Py_ssize_t start, stop, key_end;
+    int32_t kid;
+    PyObject *terms; /* owned */
+    int ambiguous;
+} Hit;
+
+static int hit_cmp(const void *a, const void *b) {
+    const Hit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->stop != y->stop) return x->stop > y->stop ? -1 : 1;
+    if (x->key_end != y->key_end) return x->key_end > y->key_end ? -1 : 1;
+    return x->kid < y->kid ? -1 : (x->kid > y->kid ? 1 : 0);
+}
+
+typedef struct {
+    Py_ssize_t *starts, *ends;
+    Py_ssize_t n, cap;
+} Regions;
+
+static int regions_push(Regions *r, Py_ssize_t s, Py_ssize_t e) {
+    if (r->n == r->cap) {
+        Py_ssize_t cap = r->cap ? r->cap * 2 : 16;
+        Py_ssize_t *a = PyMem_Realloc(r->starts, (size_t)cap * sizeof(Py_ssize_t));
+        if (a == NULL) return PyErr_NoMemory(), -1;
+        r->starts = a;
+        Py_ssize_t *b = PyMem_Realloc(r->ends, (size_t)cap * sizeof(Py_ssize_t));
+        if (b == NULL) return PyErr_NoMemory(), -1;
+        r->ends = b;
+        r->cap = cap;
+    }
+    r->starts[r->n] = s;
+    r->ends[r->n] = e;
+    r->n++;
+    return 0;
+}
+
+static Py_UCS4 quote_partner(Py_UCS4 c) {
+    switch (c) {
+    case 0x201C: return 0x201D;
+    case 0x00AB: return 0x00BB;
+    case 0x2039: return 0x203A;
+    case 0x300C: return 0x300D;
+    case 0x300E: return 0x300F;
+    case 0x2018: return 0x2019;
+    case 0x201E: return 0x201C;
+    case 0x301D: return 0x301E;
+    case '"': return '"';
+    default: return 0;
+    }
+}
+
+static int is_closer(Py_UCS4 c) {
+    return c == 0x201D || c == 0x00BB || c == 0x203A || c == 0x300D || c == 0x300F || c == 0x2019 || c == 0x201C ||
+           c == 0x301E || c == '"';
+}
+
+static int is_quote(Py_UCS4 c) { return quote_partner(c) != 0 || is_closer(c); }
+
+typedef struct {
+    Py_ssize_t start, end;
+} Span;
+
+static int span_cmp(const void *a, const void *b) {
+    const Span *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : (x->end > y->end ? 1 : 0);
+}
+
+/* quotes.quote_regions: merged, sorted regions */
+static int quote_regions_impl(PyObject *text, Regions *out) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Span *stack = NULL, *regions = NULL;
+    Py_UCS4 *stack_ch = NULL;
+    Py_ssize_t ns = 0, caps = 0, nr = 0, capr = 0;
+    int rc = -1;
+#define PUSH_REGION(s, e)                                                                                              \
+    do {                                                                                                               \
+        if (nr == capr) {                                                                                              \
+            capr = capr ? capr * 2 : 16;                                                                               \
+            Span *p_ = PyMem_Realloc(regions, (size_t)capr * sizeof(Span));                                            \
+            if (p_ == NULL) {                                                                                          \
+                PyErr_NoMemory();                                                                                      \
+                goto done;                                                                                             \
+            }                                                                                                          \
+            regions = p_;                                                                                              \
+        }                                                                                                              \
+        regions[nr].start = (s);                                                                                       \
+        regions[nr].end = (e);                                                                                         \
+        nr++;                                                                                                          \
+    } while (0)
+    for (Py_ssize_t pos = 0; pos < n; pos++) {
+        Py_UCS4 ch;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            /* most of a text is neither a quotation mark nor a line break */
+            const Py_UCS1 *p1 = (const Py_UCS1 *)data;
+            while (pos < n && p1[pos] != '\n' && p1[pos] != '"' && p1[pos] != 0xAB && p1[pos] != 0xBB) pos++;
+            if (pos >= n) break;
+            ch = p1[pos];
+        } else {
+            ch = PyUnicode_READ(kind, data, pos);
+            if (ch != '\n' && ch != '"' && ch < 0xAB) continue;
+        }
+        if (ch == '\n') {
+            Py_ssize_t j = pos + 1;
+            while (j < n) {
+                Py_UCS4 d = PyUnicode_READ(kind, data, j);
+                if (d != ' ' && d != '\t') break;
+                j++;
+            }
+            if (j < n && PyUnicode_READ(kind, data, j) == '\n') {
+                for (Py_ssize_t k = 0; k < ns; k++) PUSH_REGION(stack[k].start, pos);
+                ns = 0;
+                pos = j;
+            }
+            continue;
+        }
+        if (!is_quote(ch)) continue;
+        Py_UCS4 prev = pos ? PyUnicode_READ(kind, data, pos - 1) : ' ';
+        Py_UCS4 nxt = pos + 1 < n ? PyUnicode_READ(kind, data, pos + 1) : ' ';
+        int prev_alnum = Py_UNICODE_ISALNUM(prev);
+        if ((ch == 0x2018 || ch == 0x2019) && prev_alnum && Py_UNICODE_ISALNUM(nxt)) continue;
+        if (ch == 0x2019 && prev_alnum) {
+            int open = 0;
+            for (Py_ssize_t k = 0; k < ns; k++)
+                if (stack_ch[k] == 0x2018) open = 1;
+            if (!open) continue;
+        }
+        if (ns > 0 && quote_partner(stack_ch[ns - 1]) == ch) {
+            ns--;
+            PUSH_REGION(stack[ns].start, pos + 1);
+        } else if (quote_partner(ch) && (!is_closer(ch) || ch == '"' || ch == 0x201C)) {
+            if (ns == caps) {
+                caps = caps ? caps * 2 : 16;
+                Span *p = PyMem_Realloc(stack, (size_t)caps * sizeof(Span));
+                Py_UCS4 *q = p ? PyMem_Realloc(stack_ch, (size_t)caps * sizeof(Py_UCS4)) : NULL;
+                if (p) stack = p;
+                if (q) stack_ch = q;
+                if (p == NULL || q == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+            }
+            stack[ns].start = pos;
+            stack_ch[ns] = ch;
+            ns++;
+        }
+    }
+    for (Py_ssize_t k = 0; k < ns; k++) PUSH_REGION(stack[k].start, n);
+#undef PUSH_REGION
+    if (nr > 1) qsort(regions, (size_t)nr, sizeof(Span), span_cmp);
+    for (Py_ssize_t i = 0; i < nr; i++) {
+        if (out->n > 0 && regions[i].start <= out->ends[out->n - 1]) {
+            if (regions[i].end > out->ends[out->n - 1]) out->ends[out->n - 1] = regions[i].end;
+        } else if (regions_push(out, regions[i].start, regions[i].end) < 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    PyMem_Free(stack);
+    PyMem_Free(stack_ch);
+    PyMem_Free(regions);
+    return rc;
+}
+
+static int in_regions(const Regions *r, Py_ssize_t start, Py_ssize_t end) {
+    /* the last region starting at or before start */
+    Py_ssize_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (r->starts[mid] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && r->ends[lo - 1] >= end;
+}
+
+static PyObject *regions_tuple(const Regions *r) {
+    PyObject *s = PyTuple_New(r->n), *e = PyTuple_New(r->n);
+    if (s == NULL || e == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < r->n; i++) {
+        PyObject *a = PyLong_FromSsize_t(r->starts[i]), *b = PyLong_FromSsize_t(r->ends[i]);
+        if (a == NULL || b == NULL) {
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(s, i, a);
+        PyTuple_SET_ITEM(e, i, b);
+    }
+    PyObject *res = PyTuple_Pack(2, s, e);
+    Py_DECREF(s);
+    Py_DECREF(e);
+    return res;
+fail:
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    return NULL;
+}
+
+static PyObject *Core_quote_regions(Core *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "quote_regions() takes a str");
+        return NULL;
+    }
+    Regions r = {NULL, NULL, 0, 0};
+    if (quote_regions_impl(text, &r) < 0) return NULL;
+    PyObject *res = regions_tuple(&r);
+    PyMem_Free(r.starts);
+    PyMem_Free(r.ends);
+    return res;
+}
+
+/* annotate._opens_sentence */
+static int opens_sentence(int kind, const void *data, Py_ssize_t start) {
+    Py_ssize_t lo = start > 8 ? start - 8 : 0, j = start;
+    while (j > lo) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j - 1);
+        if (c == ' ' || c == '\t' || c == 0xA0 || c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == 0xAB ||
+            c == '(')
+            j--;
+        else
+            break;
+    }
+    if (j == lo) return 1;
+    Py_UCS4 c = PyUnicode_READ(kind, data, j - 1);
+    return c == '.' || c == '!' || c == '?' || c == '\n' || c == ':';
+}
+
+/* What a dynamic key's check needs: the folded text and its map as Python objects, made on
+ * the first call. */
+typedef struct {
+    const Py_UCS4 *f;
+    Py_ssize_t n;
+    const int32_t *map;
+    PyObject *ftext, *omap;
+} Lazy;
+
+static int lazy_objects(Lazy *lz) {
+    if (lz->ftext != NULL) return 0;
+    lz->ftext = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, lz->f, lz->n);
+    if (lz->ftext == NULL) return -1;
+    if (lz->map == NULL) {
+        Py_INCREF(Py_None);
+        lz->omap = Py_None;
+    } else {
+        lz->omap = PyBytes_FromStringAndSize((const char *)lz->map, (Py_ssize_t)(2 * lz->n * sizeof(int32_t)));
+        if (lz->omap == NULL) return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- case and context */
+
+static inline int ctx_skip(Py_UCS4 c) { return c == ' ' || c == '\'' || c == '"' || c == '(' || c == ')' || c == '[' || c == ']'; }
+
+static inline int word_cp(const Core *self, Py_UCS4 c) { return cls_of(self, c) & C_WORD; }
+
+/* matcher._starts_with_word on after = f[a:hi] */
+static int starts_with_word(const Core *self, const Py_UCS4 *f, Py_ssize_t a, Py_ssize_t hi, PyObject *w) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(w);
+    if (len == 0 || a + len > hi) return len == 0;
+    int kind = PyUnicode_KIND(w);
+    const void *data = PyUnicode_DATA(w);
+    for (Py_ssize_t j = 0; j < len; j++)
+        if (f[a + j] != PyUnicode_READ(kind, data, j)) return 0;
+    Py_UCS4 last = PyUnicode_READ(kind, data, len - 1);
+    if (is_han_cp(last) || !word_cp(self, last)) return 1;
+    return a + len == hi || !word_cp(self, f[a + len]);
+}
+
+/* matcher._ends_with_word on before = f[lo:b] */
+static int ends_with_word(const Core *self, const Py_UCS4 *f, Py_ssize_t lo, Py_ssize_t b, PyObject *w) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(w);
+    if (len == 0 || b - len < lo) return len == 0;
+    int kind = PyUnicode_KIND(w);
+    const void *data = PyUnicode_DATA(w);
+    for (Py_ssize_t j = 0; j < len; j++)
+        if (f[b - len + j] != PyUnicode_READ(kind, data, j)) return 0;
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (is_han_cp(first) || !word_cp(self, first)) return 1;
+    return b - len == lo || !word_cp(self, f[b - len - 1]);
+}
+
+static int any_starts(const Core *self, const Py_UCS4 *f, Py_ssize_t a, Py_ssize_t hi, PyObject *words) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++)
+        if (starts_with_word(self, f, a, hi, PyTuple_GET_ITEM(words, k))) return 1;
+    return 0;
+}
+
+static int any_ends(const Core *self, const Py_UCS4 *f, Py_ssize_t lo, Py_ssize_t b, PyObject *words) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++)
+        if (ends_with_word(self, f, lo, b, PyTuple_GET_ITEM(words, k))) return 1;
+    return 0;
+}
+
+/* matcher.Matcher._check_terms. rules: tuple of (term, entry, ambiguous, case_form or None,
+ * context or None) with context = (not_followed_by, not_preceded_by, followed_by,
+ * preceded_by), tuples of folded words. Returns a new (terms, ambiguous) tuple, None (a new
+ * reference) when no term is kept, or NULL on error. */
+static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
+                             Py_ssize_t start, Py_ssize_t key_end, Py_ssize_t stop, PyObject *rules) {
+    Py_ssize_t nt = PyTuple_GET_SIZE(rules);
+    long kept[64], kept_entry[64], confirmed_entry[64];
+    int nk = 0, nc = 0, any_amb = 0;
+    if (nt > 64) nt = 64;
+    Py_ssize_t a_hi = stop + 80 < n ? stop + 80 : n, a = stop;
+    while (a < a_hi && ctx_skip(f[a])) a++;
+    Py_ssize_t b_lo = start > 80 ? start - 80 : 0, b = start;
+    while (b > b_lo && ctx_skip(f[b - 1])) b--;
+    for (Py_ssize_t k = 0; k < nt; k++) {
+        PyObject *r = PyTuple_GET_ITEM(rules, k);
+        long term = PyLong_AsLong(PyTuple_GET_ITEM(r, 0)), entry = PyLong_AsLong(PyTuple_GET_ITEM(r, 1));
+        int amb = PyTuple_GET_ITEM(r, 2) == Py_True;
+        PyObject *form = PyTuple_GET_ITEM(r, 3), *ctx = PyTuple_GET_ITEM(r, 4);
+        if (form != Py_None) {
+            Py_ssize_t o0 = map == NULL ? start : (start < n ? map[2 * start] : PyUnicode_GET_LENGTH(text));
+            Py_ssize_t o1 = map == NULL ? key_end : (key_end > 0 ? map[2 * key_end - 1] : 0);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(form);
+            if (o1 - o0 != len) continue;
+            int same = 1;
+            for (Py_ssize_t j = 0; j < len && same; j++)
+                same = PyUnicode_READ_CHAR(text, o0 + j) == PyUnicode_READ_CHAR(form, j);
+            if (!same) continue;
+        }
+        if (ctx != Py_None) {
+            if (any_starts(self, f, a, a_hi, PyTuple_GET_ITEM(ctx, 0)) || any_ends(self, f, b_lo, b, PyTuple_GET_ITEM(ctx, 1)))
+                continue;
+            if (any_starts(self, f, a, a_hi, PyTuple_GET_ITEM(ctx, 2)) || any_ends(self, f, b_lo, b, PyTuple_GET_ITEM(ctx, 3)))
+                confirmed_entry[nc++] = entry;
+        }
+        kept[nk] = term;
+        kept_entry[nk] = entry;
+        any_amb |= amb;
+        nk++;
+    }
+    if (PyErr_Occurred()) return NULL;
+    if (nk == 0) Py_RETURN_NONE;
+    long chosen[64];
+    int nchosen = 0, ambiguous;
+    if (nc > 0) {
+        int distinct = 0;
+        for (int i = 0; i < nc; i++) {
+            int seen = 0;
+            for (int j = 0; j < i; j++) seen |= confirmed_entry[j] == confirmed_entry[i];
+            distinct += !seen;
+        }
+        for (int i = 0; i < nk; i++) {
+            int in = 0;
+            for (int j = 0; j < nc; j++) in |= kept_entry[i] == confirmed_entry[j];
+            if (in) chosen[nchosen++] = kept[i];
+        }
+        ambiguous = distinct > 1;
+    } else {
+        int distinct = 0;
+        for (int i = 0; i < nk; i++) {
+            int seen = 0;
+            for (int j = 0; j < i; j++) seen |= kept_entry[j] == kept_entry[i];
+            distinct += !seen;
+        }
+        for (int i = 0; i < nk; i++) chosen[nchosen++] = kept[i];
+        ambiguous = distinct > 1 || any_amb;
+    }
+    PyObject *terms = PyTuple_New(nchosen);
+    if (terms == NULL) return NULL;
+    for (int i = 0; i < nchosen; i++) {
+        PyObject *v = PyLong_FromLong(chosen[i]);
+        if (v == NULL) {
+            Py_DECREF(terms);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(terms, i, v);
+    }
+    return Py_BuildValue("(NO)", terms, ambiguous ? Py_True : Py_False);
+}
+
+/* Scan the folded text, check, choose leftmost-longest, map back; see Core_match. */
+static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
+                             PyObject *check, Lazy *lz) {
+    Py_ssize_t orig_len = PyUnicode_GET_LENGTH(text);
+    Hit *hits = NULL;
+    Py_ssize_t nh = 0, caph = 0;
+    PyObject *result = NULL, *matches = NULL, *regs = NULL;
+    PyObject *readings = NULL; /* other readings of the last chosen match */
+    Regions reg = {NULL, NULL, 0, 0};
+    int32_t state = 0;
+    const int32_t *row = self->row, *dense = self->dense, *report = self->report;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = f[i];
+        int32_t r = row[state];
+        state = (c < 128 && r >= 0) ? dense[(size_t)r * 128 + c] : step(self, state, c);
+        int32_t t = report[state];
+        for (; t >= 0; t = self->dict_link[t]) {
+            int32_t kid = self->out_key[t];
+            uint8_t kf = self->kflags[kid];
+            Py_ssize_t start = i - self->klen[kid] + 1;
+            if ((kf & K_START) && start > 0 && WORD(f[start - 1])) continue;
+            Py_ssize_t key_end = i + 1, stop = key_end;
+            if ((kf & K_END) && key_end < n && (f[key_end] == '\'' || WORD(f[key_end]))) {
+                Py_ssize_t found = inflect(self, f, n, key_end, kf & K_STEM, start > 0 && f[start - 1] == '\'');
+                if (found < 0) continue;
+                stop = found;
+            }
+            PyObject *terms;
+            int ambiguous;
+            if (kf & K_DYNAMIC) {
+                PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
+                if (rules != Py_None) {
+                    v = check_terms(self, text, f, n, map, start, key_end, stop, rules);
+                } else {
+                    if (lazy_objects(lz) < 0) goto done;
+                    v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
+                }
+                if (v == NULL) goto done;
+                if (v == Py_None) {
+                    Py_DECREF(v);
+                    continue;
+                }
+                if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 2) {
+                    Py_DECREF(v);
+                    PyErr_SetString(PyExc_TypeError, "check() must return (terms, ambiguous) or None");
+                    goto done;
+                }
+                terms = PyTuple_GET_ITEM(v, 0);
+                Py_INCREF(terms);
+                ambiguous = PyObject_IsTrue(PyTuple_GET_ITEM(v, 1));
+                Py_DECREF(v);
+            } else {
+                PyObject *st = PyList_GET_ITEM(self->statics, kid);
+                terms = PyTuple_GET_ITEM(st, 0);
+                Py_INCREF(terms);
+                ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
+            }
+            if (nh == caph) {
+                caph = caph ? caph * 2 : 32;
+                Hit *p = PyMem_Realloc(hits, (size_t)caph * sizeof(Hit));
+                if (p == NULL) {
+                    Py_DECREF(terms);
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                hits = p;
+            }
+            hits[nh].start = start;
+            hits[nh].stop = stop;
+            hits[nh].key_end = key_end;
+            hits[nh].kid = kid;
+            hits[nh].terms = terms;
+            hits[nh].ambiguous = ambiguous;
+            nh++;
+        }
+    }
+    if (nh > 1) qsort(hits, (size_t)nh, sizeof(Hit), hit_cmp);
+    if (quote_regions_impl(text, &reg) < 0) goto done;
+    matches = PyList_New(0);
+    if (matches == NULL) goto done;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t last = -1, cs = -1, ce = -1;
+    int last_ambiguous = 0;
+#define ORIG_START(p) (map == NULL ? (p) : ((p) < n ? (Py_ssize_t)map[2 * (p)] : orig_len))
+#define ORIG_END(p) (map == NULL ? (p) : ((p) > 0 ? (Py_ssize_t)map[2 * (p) - 1] : 0))
+#define FLUSH_READINGS()                                                                                               \
+    do {                                                                                                               \
+        if (readings != NULL) {                                                                                        \
+            PyObject *prev_ = PyList_GET_ITEM(matches, PyList_GET_SIZE(matches) - 1);                                  \
+            PyObject *t_ = PyList_AsTuple(readings);                                                                   \
+            Py_CLEAR(readings);                                                                                        \
+            if (t_ == NULL) goto done;                                                                                 \
+            PyObject *old_ = PyTuple_GET_ITEM(prev_, 8);                                                               \
+            PyTuple_SET_ITEM(prev_, 8, t_);                                                                            \
+            Py_DECREF(old_);                                                                                           \
+        }                                                                                                              \
+    } while (0)
+    for (Py_ssize_t i = 0; i < nh; i++) {
+        Hit *h = &hits[i];
+        if (h->start < last) {
+            if (h->start == cs && h->stop == ce && PyList_GET_SIZE(matches) > 0 && !h->ambiguous && !last_ambiguous) {
+                if (readings == NULL && (readings = PyList_New(0)) == NULL) goto done;
+                PyObject *r = Py_BuildValue("(On)", h->terms, ORIG_END(h->key_end));
+                if (r == NULL || PyList_Append(readings, r) < 0) {
+                    Py_XDECREF(r);
+                    goto done;
+                }
+                Py_DECREF(r);
+            }
+            continue;
+        }
+        FLUSH_READINGS();
+        last = h->stop;
+        cs = h->start;
+        ce = h->stop;
+        last_ambiguous = h->ambiguous;
+        Py_ssize_t a = ORIG_START(h->start), b = ORIG_END(h->stop), base_end = ORIG_END(h->key_end);
+        PyObject *m = PyTuple_New(9);
+        if (m == NULL) goto done;
+        PyObject *va = PyLong_FromSsize_t(a), *vb = PyLong_FromSsize_t(b), *vc = PyLong_FromSsize_t(base_end);
+        PyObject *vk = PyLong_FromLong(h->kid);
+        if (va == NULL || vb == NULL || vc == NULL || vk == NULL) {
+            Py_XDECREF(va);
+            Py_XDECREF(vb);
+            Py_XDECREF(vc);
+            Py_XDECREF(vk);
+            Py_DECREF(m);
+            goto done;
+        }
+        PyObject *amb = h->ambiguous ? Py_True : Py_False, *quoted = in_regions(&reg, a, b) ? Py_True : Py_False;
+        PyObject *opens = opens_sentence(kind, data, a) ? Py_True : Py_False;
+        Py_INCREF(h->terms);
+        Py_INCREF(amb);
+        Py_INCREF(quoted);
+        Py_INCREF(opens);
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(m, 0, va);
+        PyTuple_SET_ITEM(m, 1, vb);
+        PyTuple_SET_ITEM(m, 2, vc);
+        PyTuple_SET_ITEM(m, 3, h->terms);
+        PyTuple_SET_ITEM(m, 4, amb);
+        PyTuple_SET_ITEM(m, 5, vk);
+        PyTuple_SET_ITEM(m, 6, quoted);
+        PyTuple_SET_ITEM(m, 7, opens);
+        PyTuple_SET_ITEM(m, 8, Py_None);
+        if (PyList_Append(matches, m) < 0) {
+            Py_DECREF(m);
+            goto done;
+        }
+        Py_DECREF(m);
+    }
+    FLUSH_READINGS();
+#undef FLUSH_READINGS
+#undef ORIG_START
+#undef ORIG_END
+    regs = regions_tuple(&reg);
+    if (regs == NULL) goto done;
+    result = PyTuple_Pack(2, matches, regs);
+done:
+    Py_XDECREF(readings);
+    Py_XDECREF(matches);
+    Py_XDECREF(regs);
+    for (Py_ssize_t i = 0; i < nh; i++) Py_DECREF(hits[i].terms);
+    PyMem_Free(hits);
+    PyMem_Free(reg.starts);
+    PyMem_Free(reg.ends);
+    return result;
+}
+
+/* find(text, folded, map, check) -> (matches, regions), on a text fold() folded.
+ *
+ * check(folded, map, start, key_end, stop, kid) is called for the keys whose terms need a look
+ * at the text (case, context) and returns (terms, ambiguous) or None. Each match: (start, end,
+ * base_end, terms, ambiguous, kid, quoted, opens, readings) in original offsets; readings is
+ * None or a tuple of (terms, base_end) of other keys covering the same span. regions: the
+ * quotation regions, (starts, ends). */
+static PyObject *Core_find(Core *self, PyObject *args) {
+    PyObject *text, *ftext, *mapobj, *check;
+    if (!PyArg_ParseTuple(args, "UUOO:find", &text, &ftext, &mapobj, &check)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(ftext);
+    Py_buffer mapview = {0};
+    const int32_t *map = NULL;
+    if (mapobj != Py_None) {
+        if (PyObject_GetBuffer(mapobj, &mapview, PyBUF_SIMPLE) < 0) return NULL;
+        if ((size_t)mapview.len != (size_t)n * 2 * sizeof(int32_t)) {
+            PyBuffer_Release(&mapview);
+            PyErr_SetString(PyExc_ValueError, "map does not fit the folded text");
+            return NULL;
+        }
+        map = mapview.buf;
+    }
+    Py_UCS4 *f = PyUnicode_AsUCS4Copy(ftext);
+    PyObject *result = NULL;
+    if (f != NULL) {
+        Lazy lz = {f, n, map, ftext, mapobj};
+        result = scan_select(self, text, f, n, map, check, &lz);
+    }
+    PyMem_Free(f);
+    if (map != NULL) PyBuffer_Release(&mapview);
+    return result;
+}
+
+/* match(text, check) -> (matches, regions), or None when Python must fold the text: fold() and
+ * find() in one pass, without making the folded text a Python object unless check needs it. */
+static PyObject *Core_match(Core *self, PyObject *args) {
+    PyObject *text, *check;
+    if (!PyArg_ParseTuple(args, "UO:match", &text, &check)) return NULL;
+    FoldOut fo;
+    int rc = fold_impl(self, text, &fo);
+    if (rc < 0) return NULL;
+    if (rc == 1) Py_RETURN_NONE;
+    Lazy lz = {fo.text, fo.len, fo.map, NULL, NULL};
+    PyObject *result = scan_select(self, text, fo.text, fo.len, fo.map, check, &lz);
+    Py_XDECREF(lz.ftext);
+    Py_XDECREF(lz.omap);
+    PyMem_Free(fo.text);
+    PyMem_Free(fo.map);
+    return result;
+}
+
+/* ---------------------------------------------------------------- language */
+
+static inline uint16_t lcls_of(Core *self, Py_UCS4 c, int *err) {
+    if (c < TABLE_SIZE) return self->lcls[c];
+    if (PyDict_GET_SIZE(self->astral_lang) == 0) return 0;
+    PyObject *key = PyLong_FromUnsignedLong(c);
+    if (key == NULL) {
+        *err = 1;
+        return 0;
+    }
+    PyObject *v = PyDict_GetItemWithError(self->astral_lang, key);
+    Py_DECREF(key);
+    if (v == NULL) {
+        if (PyErr_Occurred()) *err = 1;
+        return 0;
+    }
+    return (uint16_t)PyLong_AsLong(v);
+}
+
+/* lang_stats(text, spans, sample) -> (counts, firsts, trad, simp, flags, stop_scores)
+ *
+ * Over the first ``sample`` characters of the text with each span (a list of tuples whose first
+ * two items are start and end, sorted) replaced by one space: letters per script and where each
+ * script first appears, traditional and simplified Han characters, the letter flags of Uyghur,
+ * Kazakh and Kyrgyz, and per stop-word language how many of the first 5000 characters' words
+ * are its stop words. */
+static PyObject *Core_lang_stats(Core *self, PyObject *args) {
+    PyObject *text, *spans;
+    Py_ssize_t sample;
+    if (!PyArg_ParseTuple(args, "UOn:lang_stats", &text, &spans, &sample)) return NULL;
+    if (spans != Py_None && !PyList_Check(spans)) {
+        PyErr_SetString(PyExc_TypeError, "spans must be a list or None");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t counts[N_SCRIPTS + 1] = {0}, firsts[N_SCRIPTS + 1];
+    for (int i = 0; i <= N_SCRIPTS; i++) firsts[i] = -1;
+    Py_ssize_t trad = 0, simp = 0, scores[N_STOP_LANGS] = {0};
+    unsigned flags = 0;
+    Py_ssize_t nspans = spans == Py_None ? 0 : PyList_GET_SIZE(spans), si = 0;
+    Py_ssize_t bpos = 0; /* position in the text with spans replaced */
+    Py_UCS4 word[STOP_MAX];
+    int wlen = 0, wbad = 0, inword = 0, err = 0;
+#define END_WORD()                                                                                                     \
+    do {                                                                                                               \
+        if (inword && !wbad && wlen > 0) {                                                                             \
+            int lo_ = 0, hi_ = self->nstop;                                                                            \
+            if (word[0] < 128) {                                                                                       \
+                lo_ = self->stop_first[word[0]];                                                                       \
+                hi_ = self->stop_last[word[0]];                                                                        \
+            }                                                                                                          \
+            for (int s_ = lo_; s_ < hi_; s_++) {                                                                       \
+                if (self->stoplen[s_] == wlen && self->stop[s_][0] == word[0] &&                                        \
+                    memcmp(self->stop[s_], word, (size_t)wlen * sizeof(Py_UCS4)) == 0)                                  \
+                    scores[self->stoplang[s_]]++;                                                                      \
+            }                                                                                                          \
+        }                                                                                                              \
+        inword = 0;                                                                                                    \
+        wlen = 0;                                                                                                      \
+        wbad = 0;                                                                                                      \
+    } while (0)
+    Py_ssize_t i = 0, next_span = PY_SSIZE_T_MAX;
+#define NEXT_SPAN()                                                                                                    \
+    do {                                                                                                               \
+        next_span = PY_SSIZE_T_MAX;                                                                                    \
+        if (si < nspans) {                                                                                             \
+            PyObject *sp_ = PyList_GET_ITEM(spans, si);                                                                \
+            if (!PyTuple_Check(sp_) || PyTuple_GET_SIZE(sp_) < 2) {                                                    \
+                PyErr_SetString(PyExc_TypeError, "spans must be tuples (start, end, ...)");                            \
+                return NULL;                                                                                           \
+            }                                                                                                          \
+            next_span = PyLong_AsSsize_t(PyTuple_GET_ITEM(sp_, 0));                                                    \
+            if (next_span == -1 && PyErr_Occurred()) return NULL;                                                      \
+        }                                                                                                              \
+    } while (0)
+    NEXT_SPAN();
+    while (i < n && bpos < sample) {
+        Py_UCS4 c;
+        if (i >= next_span) {
+            Py_ssize_t e = PyLong_AsSsize_t(PyTuple_GET_ITEM(PyList_GET_ITEM(spans, si), 1));
+            if (e == -1 && PyErr_Occurred()) return NULL;
+            /* one space for the span; overlapping spans as _between joins them */
+            c = ' ';
+            if (e > i) i = e;
+            si++;
+            NEXT_SPAN();
+        } else {
+            c = PyUnicode_READ(kind, data, i);
+            i++;
+        }
+        uint16_t l = lcls_of(self, c, &err);
+        if (err) return NULL;
+        if (bpos < 5000) {
+            int wordch = c < TABLE_SIZE ? (l & L_WORD) : (Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c));
+            if (wordch) {
+                if (!inword) {
+                    inword = 1;
+                    wlen = 0;
+                    wbad = 0;
+                }
+                if (c == 0x130 || wlen >= STOP_MAX)
+                    wbad = 1;
+                else
+                    word[wlen++] = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
+            } else {
+                END_WORD();
+            }
+        } else if (inword) {
+            END_WORD();
+        }
+        int script = l & L_SCRIPT;
+        if (script) {
+            if (firsts[script] < 0) firsts[script] = bpos;
+            counts[script]++;
+        }
+        if (l & L_TRAD) trad++;
+        if (l & L_SIMP) simp++;
+        flags |= l & (L_UYGHUR | L_KK_ONLY | L_UG_KK | L_ZHE | L_KY);
+        bpos++;
+    }
+    END_WORD();
+#undef END_WORD
+#undef NEXT_SPAN
+    PyObject *c_t = PyTuple_New(N_SCRIPTS), *f_t = PyTuple_New(N_SCRIPTS), *s_t = PyTuple_New(N_STOP_LANGS);
+    if (c_t == NULL || f_t == NULL || s_t == NULL) {
+        Py_XDECREF(c_t);
+        Py_XDECREF(f_t);
+        Py_XDECREF(s_t);
+        return NULL;
+    }
+    for (int k = 0; k < N_SCRIPTS; k++) {
+        PyTuple_SET_ITEM(c_t, k, PyLong_FromSsize_t(counts[k + 1]));
+        PyTuple_SET_ITEM(f_t, k, PyLong_FromSsize_t(firsts[k + 1]));
+    }
+    for (int k = 0; k < N_STOP_LANGS; k++) PyTuple_SET_ITEM(s_t, k, PyLong_FromSsize_t(scores[k]));
+    return Py_BuildValue("(NNnnIN)", c_t, f_t, trad, simp, flags, s_t);
+}
+
+static PyObject *Core_stats(Core *self, PyObject *unused) {
+    return Py_BuildValue("{s:i,s:i,s:n}", "keys", (int)self->nkeys, "states", (int)self->nstates, "transitions",
+                         (Py_ssize_t)self->hcount);
+}
+
+static PyMethodDef Core_methods[] = {
+    {"fold", (PyCFunction)Core_fold, METH_O, "fold(text) -> (folded, map) or None"},
+    {"find", (PyCFunction)Core_find, METH_VARARGS, "find(text, folded, map, check) -> (matches, regions)"},
+    {"match", (PyCFunction)Core_match, METH_VARARGS, "match(text, check) -> (matches, regions) or None"},
+    {"quote_regions", (PyCFunction)Core_quote_regions, METH_O, "quote_regions(text) -> (starts, ends)"},
+    {"lang_stats", (PyCFunction)Core_lang_stats, METH_VARARGS, "lang_stats(text, spans, sample)"},
+    {"stats", (PyCFunction)Core_stats, METH_NOARGS, "sizes of the automaton"},
+    {"__reduce__", (PyCFunction)Core_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "termnorm._core.Core",
+    .tp_basicsize = sizeof(Core),
+    .tp_dealloc = (destructor)Core_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Folding tables and the automaton of one glossary.",
+    .tp_methods = Core_methods,
+    .tp_init = (initproc)Core_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef coremodule = {
+    PyModuleDef_HEAD_INIT, "_core", "termnorm's per-character work in C.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__core(void) {
+    if (PyType_Ready(&CoreType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&coremodule);
+    if (m == NULL) return NULL;
+    Py_INCREF(&CoreType);
+    if (PyModule_AddObject(m, "Core", (PyObject *)&CoreType) < 0) {
+        Py_DECREF(&CoreType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    PyModule_AddIntConstant(m, "TABLE_SIZE", TABLE_SIZE);
+    return m;
+}

@@ -1,0 +1,185 @@
+"""The C core against the pure-Python path it replaces: the same folds, offsets, matches,
+quotation regions, languages and annotations, on real text and on random awkward text."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termnorm import annotate_text, native
+from termnorm.annotate import _between, annotate_document
+from termnorm.compiled import Glossary
+from termnorm.fold import fold as python_fold
+from termnorm.quotes import quote_regions
+from termnorm.script import detect_language, detect_language_native
+
+HERE = Path(__file__).parent
+
+needs_core = pytest.mark.skipif(native._core is None, reason="the C core is not built (no C compiler at install)")
+
+
+def test_the_core_is_built_where_it_is_required() -> None:
+    # .ci/run asks for it: a build that silently fell back to Python would pass every other test.
+    if not os.environ.get("TERMNORM_REQUIRE_CORE"):
+        pytest.skip("TERMNORM_REQUIRE_CORE is not set")
+    assert native._core is not None, "termnorm._core was not built: is a C compiler installed?"
+    assert native.ENABLED, "TERMNORM_PURE is set"
+
+
+@contextmanager
+def python_path() -> Iterator[None]:
+    saved = native.ENABLED
+    native.ENABLED = False
+    try:
+        yield
+    finally:
+        native.ENABLED = saved
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((HERE.parent / "seeds").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((HERE / "corpus" / "unseen").rglob("*.txt"))]
+    noisy = HERE / "noisy" / "cases.jsonl"
+    if noisy.exists():
+        with noisy.open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["input"] for line in fh][::4]
+    return texts
+
+
+TEXTS = _texts()
+
+AWKWARD = (
+    " \u00a0\n\t\u3000.-–—'’‘\"“”«»「」()[]\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640\u0301ßẞİıﬁŉ"
+    "0123456789²٣·•・新疆维吾尔維吾爾自治区。，、ウイグル"
+    "UuIiGgHhYyRrXxNnJjAaSsEeCcOo"
+    "уйгурУйғурқәұңөүӘ"
+    "ئۇيغۇرﺋﯘﻳﻐﯘﺭىيکهة"
+    "\U00020000\U0002a6d6\U00010400𝐀"
+)
+FRAGMENTS = [
+    "Uighur", "Uyghurs'", "Xinjiang", "re-education camp", "vocational education and training centers",
+    "three evil forces", "三股势力", "新疆 维吾尔", "Ürümqi", "so-called", "所谓", "Han", "han", "Xi", "released",
+    "detention  centres", "de\u00adradicalization", "ئۇيغۇرلار", "Уйгуры", "‘forge lies’", "East Turkistan",
+]  # fmt: skip
+
+
+def awkward_text() -> st.SearchStrategy[str]:
+    piece = st.one_of(st.text(alphabet=AWKWARD, max_size=12), st.sampled_from(FRAGMENTS), st.text(max_size=6))
+    return st.lists(piece, max_size=12).map("".join)
+
+
+def _fold_agrees(glossary: Glossary, text: str) -> None:
+    matcher = glossary.matcher
+    ours = matcher.fold(text)
+    theirs = python_fold(text, matcher.table)
+    assert ours.text == theirs.text
+    n = len(ours.text)
+    for start in range(n + 1):
+        for end in (start, min(n, start + 1), min(n, start + 4)):
+            assert ours.to_original(start, end) == theirs.to_original(start, end), (start, end)
+
+
+def _results(glossary: Glossary, text: str) -> tuple[Any, ...]:
+    folded = glossary.matcher.fold(text)
+    return (
+        glossary.matcher.find(text),
+        annotate_text(text, glossary, fuzzy=False),
+        annotate_text(text, glossary, fuzzy=True),
+        annotate_document(text, glossary, fuzzy=False).to_dict(),
+        folded.text,
+    )
+
+
+def _agree(glossary: Glossary, text: str) -> None:
+    ours = _results(glossary, text)
+    with python_path():
+        theirs = _results(glossary, text)
+    assert ours == theirs
+
+
+@needs_core
+def test_real_texts_fold_the_same(real_glossary: Glossary) -> None:
+    for text in TEXTS[:40]:
+        _fold_agrees(real_glossary, text[:3000])
+
+
+@needs_core
+def test_real_texts_match_and_annotate_the_same(real_glossary: Glossary) -> None:
+    assert len(TEXTS) > 100
+    for text in TEXTS:
+        _agree(real_glossary, text)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=awkward_text())
+def test_random_text_folds_the_same(real_glossary: Glossary, text: str) -> None:
+    _fold_agrees(real_glossary, text)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=awkward_text())
+def test_random_text_matches_and_annotates_the_same(real_glossary: Glossary, text: str) -> None:
+    _agree(real_glossary, text)
+
+
+@needs_core
+@settings(max_examples=200, deadline=None)
+@given(text=awkward_text())
+def test_quote_regions_and_language_agree(real_glossary: Glossary, text: str) -> None:
+    core = real_glossary.matcher.core
+    assert core.quote_regions(text) == quote_regions(text)
+    assert detect_language_native(core, text) == detect_language(text, real_glossary.table)
+    spans = [(i, i + 3) for i in range(0, len(text) - 3, 7)]
+    assert detect_language_native(core, text, spans) == detect_language(_between(text, spans), real_glossary.table)
+
+
+@needs_core
+def test_language_of_each_script(real_glossary: Glossary) -> None:
+    core = real_glossary.matcher.core
+    samples = {
+        "Uyghurs in Xinjiang and the camps": "en",
+        "Die Uiguren und der Westen sind nicht": "de",
+        "İçin bu ve bir": "tr",
+        "新疆维吾尔自治区": "zh-Hans",
+        "新疆維吾爾自治區": "zh-Hant",
+        "ウイグル族の人々": "ja",
+        "ئۇيغۇرلار": "ug-Arab",
+        "ﺋﯘﻳﻐﯘﺭ": "ug-Arab",
+        "уйғурлар": "ug-Cyrl",
+        "ұйғырлар": "kk",
+        "уйгурлар көп": "ky",
+        "уйгуры": "ru",
+        "1234 — 5678": "und",
+    }
+    for text, lang in samples.items():
+        assert detect_language_native(core, text)[0] == lang, text
+        assert detect_language(text, real_glossary.table)[0] == lang, text
+
+
+@needs_core
+def test_core_survives_pickling(real_glossary: Glossary) -> None:
+    # the compiled glossary is cached on disk and sent to batch workers
+    text = "UIGHUR leaders in Urumchi and the “so-called” re-education camps"
+    copy = pickle.loads(pickle.dumps(real_glossary))
+    assert copy.matcher.core is not None
+    assert annotate_text(text, copy) == annotate_text(text, real_glossary)
+    assert copy.matcher.core.stats() == real_glossary.matcher.core.stats()
+
+
+@needs_core
+def test_a_mixed_script_word_falls_back_to_python(real_glossary: Glossary) -> None:
+    # "Uуghur" with a Cyrillic у: the core leaves such a text to the Python fold
+    assert real_glossary.matcher.core.fold("the Uуghur people") is None
+    found = annotate_text("the Uуghur people", real_glossary)
+    assert [(a.text, a.entry) for a in found] == [("Uуghur", "uyghur")]
