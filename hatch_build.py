@@ -22,7 +22,7 @@ def compile_core(root: Path, out_dir: Path) -> Path:
     from setuptools.command.build_ext import build_ext
 
     source = root / "src" / "termnorm" / "_core.c"
-    ext = Extension("termnorm._core", [str(source)], extra_compile_args=["-O2", "-std=c11"])
+    ext = Extension("termnorm._core", [str(source)], extra_compile_args=["-O3", "-std=c11"])
     dist = Distribution({"name": "termnorm", "ext_modules": [ext]})
     cmd = build_ext(dist)
     cmd.build_lib = str(out_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -161,6 +162,26 @@ def _annotate_native(
         if options.rewrite_loaded:
             spans = sorted([(m[0], m[1]) for m in matches] + neutral_spans(text, glossary))
         lang = _detect(text, spans, glossary)
+    if len(matches) < _GC_PAUSE_AT:
+        return _build_native(text, glossary, house, options, lang, matches, regions)
+    # Hundreds of thousands of annotations (one very long text): the cyclic garbage collector
+    # would walk the growing list again and again, though named tuples of strings and numbers
+    # can form no cycle. It is paused while they are built (about a quarter of the time at 100 MB).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_native(text, glossary, house, options, lang, matches, regions)
+    finally:
+        if paused:
+            gc.enable()
+
+
+_GC_PAUSE_AT = 10_000
+
+
+def _build_native(
+    text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str, matches: Any, regions: Any
+) -> list[Annotation]:
     memo = _memo(glossary, house, options, lang)
     matcher = glossary.matcher
     rules = matcher.rules

@@ -42,6 +42,8 @@ class Glossary:
         self.content_hash = data.content_hash
         self.terms: list[Term] = [t for e in self.entries.values() for t in e.terms]
         self.table: dict[int, str] = {**base_table(), **han_fold_table()}
+        # entries whose words put the next term at a distance ("so-called"): see quotes.distanced
+        self.distancing: frozenset[str] = frozenset(eid for eid, e in self.entries.items() if e.distancing)
         self.matcher = Matcher(self.terms, self.table)
         problems = self._conflicts()
         if problems:

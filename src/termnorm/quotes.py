@@ -82,9 +82,9 @@ def distanced(text: str, annotations: Sequence[Annotation], glossary: Glossary) 
     sentence.
     """
     out = list(annotations)
+    distancing = glossary.distancing
     for i, a in enumerate(out):
-        entry = glossary.entries.get(a.entry)
-        if entry is None or not entry.distancing or i + 1 >= len(out):
+        if a.entry not in distancing or i + 1 >= len(out):
             continue
         nxt = out[i + 1]
         gap = text[a.end : nxt.start]

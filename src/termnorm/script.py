@@ -195,6 +195,9 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
     if not found:
         return "und", {}
     by_script = {name: n for _, name, n in found}
+    if len(found) == 1 and found[0][1] == "latin":  # the commonest case, without the Counter
+        lang = _stop_lang(scores)
+        return lang, {lang: 1.0}
     langs: Counter[str] = Counter()
     for script, n in by_script.items():
         if script == "han":
@@ -212,12 +215,17 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
             else:
                 lang = "ky" if flags & native.L_KY else "ru"
         else:
-            best, top = "en", 0
-            for stop_lang, score in zip(_STOPWORDS, scores, strict=False):
-                if score > top:
-                    best, top = stop_lang, score
-            lang = best
+            lang = _stop_lang(scores)
         langs[lang] += n * _WEIGHT.get(script, 1)
     total = sum(langs.values())
     shares = {k: round(v / total, 3) for k, v in langs.most_common()}
     return langs.most_common(1)[0][0], shares
+
+
+def _stop_lang(scores: tuple[int, ...]) -> str:
+    """The language with the most stop words (the first on a tie), English when there are none."""
+    best, top = "en", 0
+    for stop_lang, score in zip(_STOPWORDS, scores, strict=False):
+        if score > top:
+            best, top = stop_lang, score
+    return best
