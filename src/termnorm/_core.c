@@ -1363,17 +1363,25 @@ static PyObject *Core_find(Core *self, PyObject *args) {
     return result;
 }
 
-/* match(text, check) -> (matches, regions), or None when Python must fold the text: fold() and
- * find() in one pass, without making the folded text a Python object unless check needs it. */
+/* match(text, check, keep=False) -> (matches, regions), or None when Python must fold the
+ * text: fold() and find() in one pass, without making the folded text a Python object unless
+ * check needs it. With keep, (matches, regions, folded, map): the fold too, for the typo layer. */
 static PyObject *Core_match(Core *self, PyObject *args) {
     PyObject *text, *check;
-    if (!PyArg_ParseTuple(args, "UO:match", &text, &check)) return NULL;
+    int keep = 0;
+    if (!PyArg_ParseTuple(args, "UO|p:match", &text, &check, &keep)) return NULL;
     FoldOut fo;
     int rc = fold_impl(self, text, &fo);
     if (rc < 0) return NULL;
     if (rc == 1) Py_RETURN_NONE;
     Lazy lz = {fo.text, fo.len, fo.map, NULL, NULL};
     PyObject *result = scan_select(self, text, fo.text, fo.len, fo.map, check, &lz);
+    if (result != NULL && keep) {
+        PyObject *found = result;
+        result = lazy_objects(&lz) < 0 ? NULL
+                                        : PyTuple_Pack(4, PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 1), lz.ftext, lz.omap);
+        Py_DECREF(found);
+    }
     Py_XDECREF(lz.ftext);
     Py_XDECREF(lz.omap);
     PyMem_Free(fo.text);
@@ -1529,7 +1537,7 @@ static PyObject *Core_stats(Core *self, PyObject *unused) {
 static PyMethodDef Core_methods[] = {
     {"fold", (PyCFunction)Core_fold, METH_O, "fold(text) -> (folded, map) or None"},
     {"find", (PyCFunction)Core_find, METH_VARARGS, "find(text, folded, map, check) -> (matches, regions)"},
-    {"match", (PyCFunction)Core_match, METH_VARARGS, "match(text, check) -> (matches, regions) or None"},
+    {"match", (PyCFunction)Core_match, METH_VARARGS, "match(text, check, keep=False) -> (matches, regions[, folded, map]) or None"},
     {"quote_regions", (PyCFunction)Core_quote_regions, METH_O, "quote_regions(text) -> (starts, ends)"},
     {"lang_stats", (PyCFunction)Core_lang_stats, METH_VARARGS, "lang_stats(text, spans, sample)"},
     {"stats", (PyCFunction)Core_stats, METH_NOARGS, "sizes of the automaton"},

@@ -112,13 +112,15 @@ def annotate_text(
     options = options or _DEFAULT_OPTIONS
     house = glossary.style(style)
     matcher = glossary.matcher
-    if not fuzzy:
-        found = matcher.scan_native(text)
-        if found is not None:
-            return _annotate_native(text, glossary, house, options, lang, found)
-    folded = matcher.fold(text)
-    found = matcher.scan_native(text, folded)
-    matches = [matcher.raw_match(m) for m in found[0]] if found is not None else matcher.find(text, folded)
+    found = matcher.scan_native(text, keep=fuzzy)
+    if found is not None and not fuzzy:
+        return _annotate_native(text, glossary, house, options, lang, found)
+    if found is not None and found[2] is not None:
+        folded = found[2]
+        matches = [matcher.raw_match(m) for m in found[0]]
+    else:
+        folded = matcher.fold(text)
+        matches = matcher.find(text, folded)
     if fuzzy:
         from .fuzzy import fuzzy_matches
 
@@ -154,7 +156,7 @@ def _annotate_native(
     text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str | None, found: Any
 ) -> list[Annotation]:
     """:func:`annotate_text` without typo matching, on the C core's matches."""
-    matches, regions = found
+    matches, regions, _ = found
     if not matches:
         return []
     if lang is None:
@@ -199,38 +201,7 @@ def _build_native(
         if resolved is None:
             m = RawMatch(start, end, base_end, terms, ambiguous, rule)
             resolved = memo[key] = _resolve(m, glossary, house, options, lang, base, suffix, opens)
-        entry, term, kind, score, new, neutral = resolved
-        surface = text[start:end]
-        out.append(
-            _new_tuple(
-                Annotation,
-                (
-                    start,
-                    end,
-                    surface,
-                    entry.id,
-                    entry.label,
-                    term.form,
-                    term.type,
-                    term.lang,
-                    surface if new is None else new,
-                    term.loaded,
-                    term.used_by,
-                    term.note,
-                    kind,
-                    score,
-                    quoted,
-                    entry.category,
-                    term.status,
-                    neutral,
-                    ambiguous,
-                    tuple(sorted({glossary.terms[i].entry for i in terms})) if ambiguous else (),
-                    "quotation marks" if quoted else None,
-                    rule,
-                    term.derived is not None,
-                ),
-            )
-        )
+        out.append(_make(glossary, start, end, text[start:end], resolved, quoted, ambiguous, terms, rule))
     return distanced(text, out, glossary)
 
 
@@ -294,31 +265,49 @@ def _annotation(
         resolved = _resolve(m, glossary, style, options, lang, base, suffix, opens)
         if not fuzzy:
             memo[key] = resolved
+    return _make(glossary, m.start, m.end, surface, resolved, quoted, m.ambiguous, m.terms, m.rule)
+
+
+def _make(
+    glossary: Glossary,
+    start: int,
+    end: int,
+    surface: str,
+    resolved: _Resolved,
+    quoted: bool,
+    ambiguous: bool,
+    terms: tuple[int, ...],
+    rule: str,
+) -> Annotation:
+    """The annotation of one match (built as a tuple: this runs for every term of a corpus)."""
     entry, term, kind, score, new, neutral = resolved
-    return Annotation(
-        start=m.start,
-        end=m.end,
-        text=surface,
-        entry=entry.id,
-        label=entry.label,
-        term=term.form,
-        type=term.type,
-        lang=term.lang,
-        preferred=surface if new is None else new,
-        loaded=term.loaded,
-        used_by=term.used_by,
-        note=term.note,
-        match=kind,
-        score=score,
-        quoted=quoted,
-        category=entry.category,
-        status=term.status,
-        neutral=neutral,
-        ambiguous=m.ambiguous,
-        candidates=tuple(sorted({glossary.terms[i].entry for i in m.terms})) if m.ambiguous else (),
-        quote_reason="quotation marks" if quoted else None,
-        rule=m.rule,
-        derived=term.derived is not None,
+    return _new_tuple(
+        Annotation,
+        (
+            start,
+            end,
+            surface,
+            entry.id,
+            entry.label,
+            term.form,
+            term.type,
+            term.lang,
+            surface if new is None else new,
+            term.loaded,
+            term.used_by,
+            term.note,
+            kind,
+            score,
+            quoted,
+            entry.category,
+            term.status,
+            neutral,
+            ambiguous,
+            tuple(sorted({glossary.terms[i].entry for i in terms})) if ambiguous else (),
+            "quotation marks" if quoted else None,
+            rule,
+            term.derived is not None,
+        ),
     )
 
 

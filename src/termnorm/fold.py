@@ -225,6 +225,13 @@ class Folded:
     omap: bytes | None = None
     view: Any = None
 
+    @classmethod
+    def from_map(cls, text: str, original_length: int, omap: bytes | None) -> Folded:
+        """A folded text with the C core's offset map (None: every offset kept)."""
+        if omap is None:
+            return cls(text, original_length)
+        return cls(text, original_length, omap=omap, view=memoryview(omap).cast("i"))
+
     @property
     def identity(self) -> bool:
         """True when every folded offset is the original offset."""

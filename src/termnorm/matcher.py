@@ -158,18 +158,18 @@ class Matcher:
         if core is not None:
             done = core.fold(text)
             if done is not None:
-                ftext, omap = done
-                if omap is None:
-                    return Folded(ftext, len(text))
-                return Folded(ftext, len(text), omap=omap, view=memoryview(omap).cast("i"))
+                return Folded.from_map(done[0], len(text), done[1])
         return fold(text, self.table)
 
-    def scan_native(self, text: str, folded: Folded | None = None) -> tuple[list[NativeMatch], Any] | None:
-        """The chosen matches and the quotation regions, from the C core; None without it.
+    def scan_native(
+        self, text: str, folded: Folded | None = None, *, keep: bool = False
+    ) -> tuple[list[NativeMatch], Any, Folded | None] | None:
+        """The chosen matches, the quotation regions and the fold, from the C core; None without it.
 
-        Folds ``text`` itself when ``folded`` is not given (in the same C call). Each match is
-        ``(start, end, base_end, terms, ambiguous, key, quoted, opens, readings)`` in original
-        offsets (see :meth:`raw_match`); None also when the text needs the Python fold.
+        Folds ``text`` itself when ``folded`` is not given (in the same C call), and returns that
+        fold too with ``keep`` (else None in its place). Each match is ``(start, end, base_end,
+        terms, ambiguous, key, quoted, opens, readings)`` in original offsets (see
+        :meth:`raw_match`); None also when the text needs the Python fold.
         """
         core = self.core if native.ENABLED else None
         if core is None or (folded is not None and folded.segments):
@@ -179,16 +179,20 @@ class Matcher:
 
         def check(ftext: str, omap: bytes | None, start: int, key_end: int, stop: int, kid: int) -> Any:
             if not seen:
-                view = None if omap is None else memoryview(omap).cast("i")
-                seen.append(Folded(ftext, len(text), omap=omap, view=view))
+                seen.append(Folded.from_map(ftext, len(text), omap))
             terms, ambiguous = self._check_terms(text, seen[0], start, key_end, stop, keys[kid].terms)
             return (terms, ambiguous) if terms else None
 
-        if folded is None:
-            found: tuple[list[NativeMatch], Any] | None = core.match(text, check)
-        else:
-            found = core.find(text, folded.text, folded.omap, check)
-        return found
+        if folded is not None:
+            matches, regions = core.find(text, folded.text, folded.omap, check)
+            return matches, regions, folded
+        found = core.match(text, check, keep)
+        if found is None:
+            return None
+        if keep:
+            matches, regions, ftext, omap = found
+            return matches, regions, Folded.from_map(ftext, len(text), omap)
+        return found[0], found[1], None
 
     def raw_match(self, found: NativeMatch) -> RawMatch:
         """A match of :meth:`scan_native` as a :class:`RawMatch`."""

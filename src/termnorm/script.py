@@ -39,11 +39,18 @@ def _cyrillic_lang(low: str) -> str:
     ('ug-Cyrl', 'kk', 'ru', 'ky')
     """
     letters = set(low)
-    if letters & _KAZAKH_ONLY and "җ" not in letters:
+    return _cyrillic_verdict(
+        bool(letters & _KAZAKH_ONLY), "җ" in letters, bool(letters & _UYGHUR_KAZAKH), bool(letters & _KYRGYZ)
+    )
+
+
+def _cyrillic_verdict(kazakh_only: bool, zhe: bool, uyghur_kazakh: bool, kyrgyz: bool) -> str:
+    """Which Cyrillic-script language the letters found point to (see :func:`_cyrillic_lang`)."""
+    if kazakh_only and not zhe:
         return "kk"
-    if letters & _UYGHUR_KAZAKH:
+    if uyghur_kazakh:
         return "ug-Cyrl"
-    return "ky" if letters & _KYRGYZ else "ru"
+    return "ky" if kyrgyz else "ru"
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -131,9 +138,55 @@ def detect_language(text: str, han_table: Mapping[int, str] | None = None, sampl
     counts = _script_counts(head)
     if not counts:
         return "und", {}
+    trad = simp = 0
+    if "han" in counts and han_table:
+        folded, unfolded = _table_sets(han_table)
+        trad = sum(map(folded.__contains__, head))
+        simp = sum(map(unfolded.__contains__, head))
+    uyghur = cyrillic = None
+    if "arabic" in counts:
+        # Presentation forms (ﯘ for ۇ) are read as the letters they shape.
+        letters = head.translate(_ARABIC_FORMS) if _PRESENTATION_RE.search(head) else head
+        uyghur = any(c in _UYGHUR_ARABIC for c in letters)
+    if "cyrillic" in counts:
+        cyrillic = _cyrillic_lang(head.lower())
+    scores: tuple[int, ...] = ()
+    if "latin" in counts:
+        start = head[:5000]
+        # Lower-casing first splits no word, except at İ (whose lower case takes a combining dot).
+        low = start.lower() if "\u0130" not in start else None
+        words = Counter(_WORD_RE.findall(low) if low is not None else (w.lower() for w in _WORD_RE.findall(start)))
+        scores = tuple(sum(words[w] for w in stop) for stop in _STOPWORDS.values())
+    return _verdict(counts, trad, simp, bool(uyghur), cyrillic or "ru", scores)
+
+
+def _verdict(
+    counts: Mapping[str, int], trad: int, simp: int, uyghur: bool, cyrillic: str, scores: tuple[int, ...]
+) -> tuple[str, dict[str, float]]:
+    """The language of each script present and their shares, from what was counted.
+
+    ``counts``: letters per script, in order of first appearance; ``trad``/``simp``: traditional
+    and simplified Han characters; ``uyghur``: a Uyghur-only Arabic letter was seen;
+    ``cyrillic``: the verdict on the Cyrillic letters; ``scores``: stop words per language of
+    ``_STOPWORDS``. Both detectors, Python and the C core's counts, end here.
+    """
+    if len(counts) == 1 and "latin" in counts:  # the commonest case, without the Counter
+        lang = _stop_lang(scores)
+        return lang, {lang: 1.0}
     langs: Counter[str] = Counter()
     for script, n in counts.items():
-        langs[_lang_of(script, head, han_table, counts)] += n * _WEIGHT.get(script, 1)
+        if script == "han":
+            japanese = counts.get("kana", 0) > n * 0.05
+            lang = "ja" if japanese else "zh-Hant" if trad > simp else "zh-Hans"
+        elif script == "kana":
+            lang = "ja"
+        elif script == "arabic":
+            lang = "ug-Arab" if uyghur else "ar"
+        elif script == "cyrillic":
+            lang = cyrillic
+        else:
+            lang = _stop_lang(scores)
+        langs[lang] += n * _WEIGHT.get(script, 1)
     total = sum(langs.values())
     shares = {k: round(v / total, 3) for k, v in langs.most_common()}
     return langs.most_common(1)[0][0], shares
@@ -153,32 +206,6 @@ def _table_sets(table: Mapping[int, str]) -> tuple[frozenset[str], frozenset[str
     return cached[1], cached[2]
 
 
-def _lang_of(script: str, head: str, han_table: Mapping[int, str] | None, counts: Counter[str]) -> str:
-    if script == "han":
-        if counts.get("kana", 0) > counts["han"] * 0.05:
-            return "ja"
-        if han_table:
-            folded, unfolded = _table_sets(han_table)
-            trad = sum(map(folded.__contains__, head))
-            simp = sum(map(unfolded.__contains__, head))
-            return "zh-Hant" if trad > simp else "zh-Hans"
-        return "zh-Hans"
-    if script == "kana":
-        return "ja"
-    if script == "arabic":
-        # Presentation forms (ﯘ for ۇ) are read as the letters they shape.
-        letters = head.translate(_ARABIC_FORMS) if _PRESENTATION_RE.search(head) else head
-        return "ug-Arab" if any(c in _UYGHUR_ARABIC for c in letters) else "ar"
-    if script == "cyrillic":
-        return _cyrillic_lang(head.lower())
-    start = head[:5000]
-    # Lower-casing first splits no word, except at İ (whose lower case takes a combining dot).
-    words = Counter(_WORD_RE.findall(start.lower()) if "\u0130" not in start else (w.lower() for w in _WORD_RE.findall(start)))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] > 0 else "en"
-
-
 _SCRIPT_NAMES = ("latin", "cyrillic", "arabic", "kana", "han")
 
 
@@ -194,32 +221,11 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
     found = sorted((first, name, n) for first, name, n in zip(firsts, _SCRIPT_NAMES, counts, strict=True) if n)
     if not found:
         return "und", {}
+    cyrillic = _cyrillic_verdict(
+        bool(flags & native.L_KK_ONLY), bool(flags & native.L_ZHE), bool(flags & native.L_UG_KK), bool(flags & native.L_KY)
+    )
     by_script = {name: n for _, name, n in found}
-    if len(found) == 1 and found[0][1] == "latin":  # the commonest case, without the Counter
-        lang = _stop_lang(scores)
-        return lang, {lang: 1.0}
-    langs: Counter[str] = Counter()
-    for script, n in by_script.items():
-        if script == "han":
-            japanese = by_script.get("kana", 0) > n * 0.05
-            lang = "ja" if japanese else "zh-Hant" if trad > simp else "zh-Hans"
-        elif script == "kana":
-            lang = "ja"
-        elif script == "arabic":
-            lang = "ug-Arab" if flags & native.L_UYGHUR else "ar"
-        elif script == "cyrillic":
-            if flags & native.L_KK_ONLY and not flags & native.L_ZHE:
-                lang = "kk"
-            elif flags & native.L_UG_KK:
-                lang = "ug-Cyrl"
-            else:
-                lang = "ky" if flags & native.L_KY else "ru"
-        else:
-            lang = _stop_lang(scores)
-        langs[lang] += n * _WEIGHT.get(script, 1)
-    total = sum(langs.values())
-    shares = {k: round(v / total, 3) for k, v in langs.most_common()}
-    return langs.most_common(1)[0][0], shares
+    return _verdict(by_script, trad, simp, bool(flags & native.L_UYGHUR), cyrillic, scores)
 
 
 def _stop_lang(scores: tuple[int, ...]) -> str:
