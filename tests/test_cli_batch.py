@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -47,20 +48,22 @@ def test_help_explains_the_options_and_exit_codes() -> None:
     assert "130 when interrupted" in result.output
 
 
-def test_exit_code_1_when_a_document_failed(tmp_path: Path) -> None:
+def _batch_of(tmp_path: Path, files: dict[str, str]) -> Any:
+    """Run ``termnorm batch`` on a folder of ``files`` (name: text), one worker."""
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "ok.txt").write_text("Uighurs", encoding="utf-8")
-    (tmp_path / "c" / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
-    result = runner.invoke(app, ["batch", str(tmp_path / "c"), "--out", str(tmp_path / "out"), "-j", "1"])
+    for name, text in files.items():
+        (tmp_path / "c" / name).write_text(text, encoding="utf-8")
+    return runner.invoke(app, ["batch", str(tmp_path / "c"), "--out", str(tmp_path / "out"), "-j", "1"])
+
+
+def test_exit_code_1_when_a_document_failed(tmp_path: Path) -> None:
+    result = _batch_of(tmp_path, {"ok.txt": "Uighurs", "bad.jsonl": "{not json\n"})
     assert result.exit_code == 1
     assert "1 failed" in result.stderr and "errors.jsonl" in result.stderr
 
 
 def test_skipped_empty_files_do_not_fail_the_run(tmp_path: Path) -> None:
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "ok.txt").write_text("Uighurs", encoding="utf-8")
-    (tmp_path / "c" / "empty.txt").write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["batch", str(tmp_path / "c"), "--out", str(tmp_path / "out"), "-j", "1"])
+    result = _batch_of(tmp_path, {"ok.txt": "Uighurs", "empty.txt": ""})
     assert result.exit_code == 0
     assert "1 skipped" in result.stderr
 

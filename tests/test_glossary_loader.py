@@ -74,48 +74,11 @@ def test_a_valid_glossary_loads(tmp_path: Path) -> None:
     assert [t.form for t in g.entry("uyghur").terms] == ["Uyghur", "Uighur"]
 
 
-def test_unknown_entry_key(tmp_path: Path) -> None:
-    text = GOOD.replace("  category: ethnonym\n", "  category: ethnonym\n  colour: red\n")
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "unknown key 'colour'")
-    assert_names(err, "e.yaml", line_of(text, "colour: red"), "uyghur")
-
-
 def test_unknown_term_key(tmp_path: Path) -> None:
     text = GOOD.replace("      type: spelling\n", "      type: spelling\n      spelling_of: Uyghur\n")
     err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "unknown key 'spelling_of'")
     assert_names(err, "e.yaml", line_of(text, "spelling_of"), "uyghur")
     assert err.term == "Uighur"
-
-
-def test_wrong_type_of_a_flag(tmp_path: Path) -> None:
-    text = GOOD.replace("      type: spelling\n", '      type: spelling\n      stem: "yes"\n')
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "'stem' must be true or false")
-    assert_names(err, "e.yaml", line_of(text, "stem:"), "uyghur")
-
-
-def test_wrong_type_of_terms(tmp_path: Path) -> None:
-    text = GOOD[: GOOD.index("  terms:")] + "  terms: Uyghur\n"
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "'terms' must be a list")
-    assert_names(err, "e.yaml", line_of(text, "terms:"), "uyghur")
-
-
-def test_missing_required_field(tmp_path: Path) -> None:
-    text = GOOD.replace("  definition: A Turkic-speaking people.\n", "")
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "missing required field 'definition'")
-    assert_names(err, "e.yaml", line_of(text, "- id: uyghur"), "uyghur")
-
-
-def test_invalid_language_tag(tmp_path: Path) -> None:
-    text = GOOD.replace("      lang: en\n      type: spelling", "      lang: xx-Nope\n      type: spelling")
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "invalid language tag 'xx-Nope'")
-    assert_names(err, "e.yaml", line_of(text, "xx-Nope"), "uyghur")
-
-
-def test_unquoted_norwegian_tag_is_caught(tmp_path: Path) -> None:
-    """Bare ``no`` is the boolean False in YAML; the error says to quote language tags."""
-    text = GOOD.replace("      lang: en\n      type: spelling", "      lang: no\n      type: spelling")
-    err = find(problems(write_glossary(tmp_path, {"e.yaml": text})), "quote language tags")
-    assert_names(err, "e.yaml", line_of(text, "lang: no"), "uyghur")
 
 
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
@@ -132,14 +95,21 @@ def test_duplicate_yaml_keys(tmp_path: Path) -> None:
     assert f"first on line {line_of(text, 'label:')}" in str(err)
 
 
-def test_form_claimed_by_two_entries_without_a_context_rule(tmp_path: Path) -> None:
-    other = """\
+# A second entry (its terms follow) that claims a form of GOOD's entry.
+CLONE = """\
     - id: uighur-clone
       label: Uighur clone
       category: ethnonym
       definition: A second entry that claims a form of the first.
       sources: [https://example.org/clone]
       terms:
+"""
+
+
+def test_form_claimed_by_two_entries_without_a_context_rule(tmp_path: Path) -> None:
+    other = (
+        CLONE
+        + """\
         - form: Uighur clone
           lang: en
           type: preferred
@@ -147,6 +117,7 @@ def test_form_claimed_by_two_entries_without_a_context_rule(tmp_path: Path) -> N
           lang: en
           type: spelling
     """
+    )
     folder = write_glossary(tmp_path, {"a.yaml": GOOD, "b.yaml": other})
     errors = problems(folder)
     err = find(errors, "also claimed by")
@@ -157,18 +128,15 @@ def test_form_claimed_by_two_entries_without_a_context_rule(tmp_path: Path) -> N
 
 def test_two_entries_may_share_a_form_when_both_say_it_is_ambiguous(tmp_path: Path) -> None:
     first = GOOD.replace("      type: spelling\n", "      type: spelling\n      ambiguous: Also a clone.\n")
-    other = """\
-    - id: uighur-clone
-      label: Uighur clone
-      category: ethnonym
-      definition: A second entry that claims a form of the first.
-      sources: [https://example.org/clone]
-      terms:
+    other = (
+        CLONE
+        + """\
         - form: Uighur
           lang: en
           type: preferred
           ambiguous: Also the people.
     """
+    )
     g = load_glossary(write_glossary(tmp_path, {"a.yaml": first, "b.yaml": other}), cache=False)
     assert sorted(g.entries) == ["uighur-clone", "uyghur"]
 
@@ -190,16 +158,82 @@ LOADED = """\
 """
 
 
-def test_loaded_term_without_note(tmp_path: Path) -> None:
-    text = LOADED.replace("      note: Official PRC phrase.\n", "")
-    err = find(problems(write_glossary(tmp_path, {"p.yaml": text})), "needs a 'note'")
-    assert_names(err, "p.yaml", line_of(text, "form: three evil forces"), "three-evil-forces")
+# Each case: a glossary file's text with one mistake, the file name, what the error says, a line
+# of the text the error must point at, and the entry it must name.
+ONE_MISTAKE = [
+    pytest.param(
+        GOOD.replace("  category: ethnonym\n", "  category: ethnonym\n  colour: red\n"),
+        "e.yaml",
+        "unknown key 'colour'",
+        "colour: red",
+        "uyghur",
+        id="unknown_entry_key",
+    ),
+    pytest.param(
+        GOOD.replace("      type: spelling\n", '      type: spelling\n      stem: "yes"\n'),
+        "e.yaml",
+        "'stem' must be true or false",
+        "stem:",
+        "uyghur",
+        id="wrong_type_of_a_flag",
+    ),
+    pytest.param(
+        GOOD[: GOOD.index("  terms:")] + "  terms: Uyghur\n",
+        "e.yaml",
+        "'terms' must be a list",
+        "terms:",
+        "uyghur",
+        id="wrong_type_of_terms",
+    ),
+    pytest.param(
+        GOOD.replace("  definition: A Turkic-speaking people.\n", ""),
+        "e.yaml",
+        "missing required field 'definition'",
+        "- id: uyghur",
+        "uyghur",
+        id="missing_required_field",
+    ),
+    pytest.param(
+        GOOD.replace("      lang: en\n      type: spelling", "      lang: xx-Nope\n      type: spelling"),
+        "e.yaml",
+        "invalid language tag 'xx-Nope'",
+        "xx-Nope",
+        "uyghur",
+        id="invalid_language_tag",
+    ),
+    pytest.param(
+        GOOD.replace("      lang: en\n      type: spelling", "      lang: no\n      type: spelling"),
+        "e.yaml",
+        "quote language tags",
+        "lang: no",
+        "uyghur",
+        id="unquoted_norwegian_tag_is_caught",
+    ),  # Bare ``no`` is the boolean False in YAML; the error says to quote language tags.
+    pytest.param(
+        LOADED.replace("      note: Official PRC phrase.\n", ""),
+        "p.yaml",
+        "needs a 'note'",
+        "form: three evil forces",
+        "three-evil-forces",
+        id="loaded_term_without_note",
+    ),
+    pytest.param(
+        LOADED.replace("  neutral: what the PRC calls terrorism, separatism and religious extremism\n", ""),
+        "p.yaml",
+        "'neutral'",
+        "loaded: true",
+        "three-evil-forces",
+        id="loaded_term_without_neutral",
+    ),
+]
 
 
-def test_loaded_term_without_neutral(tmp_path: Path) -> None:
-    text = LOADED.replace("  neutral: what the PRC calls terrorism, separatism and religious extremism\n", "")
-    err = find(problems(write_glossary(tmp_path, {"p.yaml": text})), "'neutral'")
-    assert_names(err, "p.yaml", line_of(text, "loaded: true"), "three-evil-forces")
+@pytest.mark.parametrize(("text", "file", "message", "marker", "entry"), ONE_MISTAKE)
+def test_one_mistake_is_named_with_file_line_and_entry(
+    tmp_path: Path, text: str, file: str, message: str, marker: str, entry: str
+) -> None:
+    err = find(problems(write_glossary(tmp_path, {file: text})), message)
+    assert_names(err, file, line_of(text, marker), entry)
 
 
 def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:

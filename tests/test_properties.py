@@ -90,12 +90,17 @@ def test_folded_original_slice_is_the_matched_key(glossary: Glossary, data: Any)
         assert matcher.fold(text[a:b]).text == key, (text[a:b], key)
 
 
+def _normalize_case(glossary: Glossary, data: Any) -> tuple[str, str, RewriteOptions]:
+    """A document, a house style and whether loaded terms are rewritten, drawn together."""
+    text = data.draw(documents(glossary))
+    style = data.draw(st.sampled_from(sorted(glossary.styles)))
+    return text, style, RewriteOptions(rewrite_loaded=data.draw(st.booleans()))
+
+
 @PROPERTY
 @given(data=st.data())
 def test_normalize_is_idempotent(glossary: Glossary, data: Any) -> None:
-    text = data.draw(documents(glossary))
-    style = data.draw(st.sampled_from(sorted(glossary.styles)))
-    options = RewriteOptions(rewrite_loaded=data.draw(st.booleans()))
+    text, style, options = _normalize_case(glossary, data)
     once = normalize_text(text, glossary, style=style, options=options).text
     assert normalize_text(once, glossary, style=style, options=options).text == once
 
@@ -103,9 +108,7 @@ def test_normalize_is_idempotent(glossary: Glossary, data: Any) -> None:
 @PROPERTY
 @given(data=st.data())
 def test_text_outside_rewritten_spans_is_untouched(glossary: Glossary, data: Any) -> None:
-    text = data.draw(documents(glossary))
-    style = data.draw(st.sampled_from(sorted(glossary.styles)))
-    options = RewriteOptions(rewrite_loaded=data.draw(st.booleans()))
+    text, style, options = _normalize_case(glossary, data)
     result = normalize_text(text, glossary, style=style, options=options)
     rebuilt, pos = [], 0
     for c in result.changes:
