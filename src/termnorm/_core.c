@@ -38,7 +38,8 @@ enum {
     L_UG_KK = 128,
     L_ZHE = 256,
     L_KY = 512,
-    L_WORD = 1024, /* a letter of a word for the stop words: [^\W\d_] */
+    L_WORD = 1024,     /* a letter of a word for the stop words: [^\W\d_] */
+    L_STOPCHAR = 2048, /* its lower case is a letter of some stop word */
 };
 #define N_SCRIPTS 5
 #define N_STOP_LANGS 8
@@ -1467,50 +1468,80 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
         }                                                                                                              \
     } while (0)
     NEXT_SPAN();
+    int run_script = 0;
+    Py_ssize_t run = 0;
+    /* one character of the text with the spans blanked out (c), at position bpos */
+#define LANG_CHAR(c)                                                                                                   \
+    do {                                                                                                               \
+        uint16_t l_ = (c) < TABLE_SIZE ? self->lcls[(c)] : lcls_of(self, (c), &err);                                   \
+        if (err) return NULL;                                                                                          \
+        if (bpos < 5000) {                                                                                             \
+            int wordch_ = (c) < TABLE_SIZE ? (l_ & L_WORD) : (Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c));     \
+            if (wordch_) {                                                                                             \
+                if (!inword) {                                                                                         \
+                    inword = 1;                                                                                        \
+                    wlen = 0;                                                                                          \
+                    wbad = 0;                                                                                          \
+                }                                                                                                      \
+                /* a letter in no stop word, or İ (lower case i + a combining dot), spoils the word */               \
+                if (wbad || !(l_ & L_STOPCHAR) || (c) == 0x130 || wlen >= STOP_MAX)                                    \
+                    wbad = 1;                                                                                          \
+                else                                                                                                   \
+                    word[wlen++] = (c) < 128 ? (((c) >= 'A' && (c) <= 'Z') ? (c) + 32 : (c)) : Py_UNICODE_TOLOWER(c); \
+            } else if (inword) {                                                                                       \
+                END_WORD();                                                                                            \
+            }                                                                                                          \
+        } else if (inword) {                                                                                           \
+            END_WORD();                                                                                                \
+        }                                                                                                              \
+        int script_ = l_ & L_SCRIPT;                                                                                   \
+        /* counted by runs: a counter in memory bumped every character waits on its own store */                    \
+        if (script_ == run_script) {                                                                                   \
+            run++;                                                                                                     \
+        } else {                                                                                                       \
+            counts[run_script] += run;                                                                                 \
+            run_script = script_;                                                                                      \
+            run = 1;                                                                                                   \
+            if (firsts[script_] < 0) firsts[script_] = bpos;                                                           \
+        }                                                                                                              \
+        trad += (l_ & L_TRAD) != 0;                                                                                    \
+        simp += (l_ & L_SIMP) != 0;                                                                                    \
+        flags |= l_ & (L_UYGHUR | L_KK_ONLY | L_UG_KK | L_ZHE | L_KY);                                                \
+        bpos++;                                                                                                        \
+    } while (0)
+#define LANG_RUN(TYPE)                                                                                                 \
+    do {                                                                                                               \
+        const TYPE *p_ = (const TYPE *)data;                                                                           \
+        for (; i < stop_at; i++) {                                                                                     \
+            Py_UCS4 c_ = p_[i];                                                                                        \
+            LANG_CHAR(c_);                                                                                             \
+        }                                                                                                              \
+    } while (0)
     while (i < n && bpos < sample) {
-        Py_UCS4 c;
         if (i >= next_span) {
             Py_ssize_t e = PyLong_AsSsize_t(PyTuple_GET_ITEM(PyList_GET_ITEM(spans, si), 1));
             if (e == -1 && PyErr_Occurred()) return NULL;
             /* one space for the span; overlapping spans as _between joins them */
-            c = ' ';
+            Py_UCS4 space = ' ';
+            LANG_CHAR(space);
             if (e > i) i = e;
             si++;
             NEXT_SPAN();
-        } else {
-            c = PyUnicode_READ(kind, data, i);
-            i++;
+            continue;
         }
-        uint16_t l = lcls_of(self, c, &err);
-        if (err) return NULL;
-        if (bpos < 5000) {
-            int wordch = c < TABLE_SIZE ? (l & L_WORD) : (Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c));
-            if (wordch) {
-                if (!inword) {
-                    inword = 1;
-                    wlen = 0;
-                    wbad = 0;
-                }
-                if (c == 0x130 || wlen >= STOP_MAX)
-                    wbad = 1;
-                else
-                    word[wlen++] = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
-            } else {
-                END_WORD();
-            }
-        } else if (inword) {
-            END_WORD();
-        }
-        int script = l & L_SCRIPT;
-        if (script) {
-            if (firsts[script] < 0) firsts[script] = bpos;
-            counts[script]++;
-        }
-        if (l & L_TRAD) trad++;
-        if (l & L_SIMP) simp++;
-        flags |= l & (L_UYGHUR | L_KK_ONLY | L_UG_KK | L_ZHE | L_KY);
-        bpos++;
+        /* the characters up to the next span, or as many as the sample still takes */
+        Py_ssize_t stop_at = next_span < n ? next_span : n;
+        if (stop_at - i > sample - bpos) stop_at = i + (sample - bpos);
+        if (kind == PyUnicode_1BYTE_KIND)
+            LANG_RUN(Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND)
+            LANG_RUN(Py_UCS2);
+        else
+            LANG_RUN(Py_UCS4);
     }
+#undef LANG_RUN
+#undef LANG_CHAR
+    counts[run_script] += run;
     END_WORD();
 #undef END_WORD
 #undef NEXT_SPAN

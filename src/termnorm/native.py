@@ -33,7 +33,7 @@ TABLE_SIZE = 0x20000  # code points with a table entry (planes 0 and 1); the res
 # Class bits (keep in step with _core.c)
 C_DELETE, C_EXPAND, C_WORD, C_CJK, C_GAP, C_DIGIT, C_UNFIT, C_ALNUM = (1 << i for i in range(8))
 L_LATIN, L_CYRILLIC, L_ARABIC, L_KANA, L_HAN = 1, 2, 3, 4, 5
-L_TRAD, L_SIMP, L_UYGHUR, L_KK_ONLY, L_UG_KK, L_ZHE, L_KY, L_WORD = (8 << i for i in range(8))
+L_TRAD, L_SIMP, L_UYGHUR, L_KK_ONLY, L_UG_KK, L_ZHE, L_KY, L_WORD, L_STOPCHAR = (8 << i for i in range(9))
 K_START, K_END, K_STEM, K_DYNAMIC = 1, 2, 4, 8
 
 
@@ -86,7 +86,9 @@ def fold_tables(table: Mapping[int, str]) -> tuple[bytes, bytes, dict[int, int]]
 
 def lang_tables(han_table: Mapping[int, str]) -> tuple[bytes, dict[int, int]]:
     """What each code point tells of a document's language (see :mod:`termnorm.script`)."""
-    from .script import _ARABIC_FORMS, _KAZAKH_ONLY, _KYRGYZ, _UYGHUR_ARABIC, _UYGHUR_KAZAKH
+    from .script import _ARABIC_FORMS, _KAZAKH_ONLY, _KYRGYZ, _STOPWORDS, _UYGHUR_ARABIC, _UYGHUR_KAZAKH
+
+    stop_letters = {c for words in _STOPWORDS.values() for word in words for c in word}
 
     lcls = array("H", bytes(2 * TABLE_SIZE))
     for cp in range(TABLE_SIZE):
@@ -118,6 +120,8 @@ def lang_tables(han_table: Mapping[int, str]) -> tuple[bytes, dict[int, int]]:
             flags |= L_KY
         if ch.isalnum() and not ch.isdecimal() and ch != "_":
             flags |= L_WORD
+        if len(low) == 1 and low in stop_letters:
+            flags |= L_STOPCHAR
         lcls[cp] = flags
     astral: dict[int, int] = {}
     folded = set(han_table)
