@@ -44,6 +44,10 @@ enum {
 #define N_SCRIPTS 5
 #define N_STOP_LANGS 8
 #define STOP_MAX 12
+#define STOP_SLOTS 1024
+#define STOP_SEED 2166136261u
+#define STOP_STEP(h, c) (((h) ^ (uint32_t)(c)) * 16777619u)
+#define STOP_HOME(h, len) (((((h) ^ (uint32_t)(len)) * 0x9E3779B1u) >> 22) & (STOP_SLOTS - 1))
 
 /* key flags */
 enum { K_START = 1, K_END = 2, K_STEM = 4, K_DYNAMIC = 8 };
@@ -67,7 +71,7 @@ typedef struct {
     uint64_t *hkeys;
     int32_t *hvals;
     size_t hcap, hcount;
-    int32_t *row;    /* per state: its row of `dense`, or -1 */
+    int32_t nrows;   /* states 0 .. nrows-1 have a row of `dense` (their own number) */
     int32_t *dense;  /* rows of 128: the full transition (failures resolved) on an ASCII character */
     int32_t *report; /* per state: the first state of its output chain (itself or a dictionary link), or -1 */
     int32_t nkeys;
@@ -78,7 +82,8 @@ typedef struct {
     Py_UCS4 stop[256][STOP_MAX];
     int stoplen[256];
     int stoplang[256];
-    int16_t stop_first[128], stop_last[128]; /* stop words by ASCII first letter: [first, last) */
+    int16_t stop_slot[STOP_SLOTS];      /* hash table of the distinct stop words: index in `stop`, or -1 */
+    uint8_t stop_hits[256][N_STOP_LANGS]; /* per distinct stop word: how often each language lists it */
 } Core;
 
 /* ---------------------------------------------------------------- helpers */
@@ -218,15 +223,62 @@ static int32_t new_state(Core *self) {
 /* the automaton's transition from state s on c, failures followed */
 static inline int32_t step(const Core *self, int32_t s, Py_UCS4 c) {
     for (;;) {
-        if (c < 128 && self->row != NULL && self->row[s] >= 0 && self->dense != NULL) {
+        if (c < 128 && s < self->nrows) {
             /* rows are filled in BFS order: only read rows already complete */
-            return self->dense[(size_t)self->row[s] * 128 + c];
+            return self->dense[(size_t)s * 128 + c];
         }
         int32_t t = go(self, s, c);
         if (t >= 0) return t;
         if (s == 0) return 0;
         s = self->fail[s];
     }
+}
+
+/* give every state s the number perm[s]: the links, the outputs and the transitions */
+static int renumber(Core *self, const int32_t *perm) {
+    int32_t n = self->nstates;
+    int32_t *fail = PyMem_Malloc((size_t)n * sizeof(int32_t)), *out = PyMem_Malloc((size_t)n * sizeof(int32_t)),
+            *link = PyMem_Malloc((size_t)n * sizeof(int32_t));
+    uint64_t *hkeys = PyMem_Calloc(self->hcap ? self->hcap : 1, sizeof(uint64_t));
+    int32_t *hvals = PyMem_Malloc((self->hcap ? self->hcap : 1) * sizeof(int32_t));
+    if (!fail || !out || !link || !hkeys || !hvals) {
+        PyMem_Free(fail);
+        PyMem_Free(out);
+        PyMem_Free(link);
+        PyMem_Free(hkeys);
+        PyMem_Free(hvals);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int32_t s = 0; s < n; s++) {
+        fail[perm[s]] = perm[self->fail[s]];
+        out[perm[s]] = self->out_key[s];
+        link[perm[s]] = self->dict_link[s] >= 0 ? perm[self->dict_link[s]] : -1;
+    }
+    for (size_t c = 0; c < TABLE_SIZE; c++)
+        if (self->root[c] >= 0) self->root[c] = perm[self->root[c]];
+    size_t mask = self->hcap - 1;
+    for (size_t i = 0; i < self->hcap; i++) hvals[i] = -1;
+    for (size_t i = 0; i < self->hcap; i++) {
+        if (self->hvals[i] < 0) continue;
+        uint64_t k = self->hkeys[i];
+        uint64_t nk = ((uint64_t)(uint32_t)perm[k >> 21] << 21) | (k & 0x1FFFFF);
+        size_t j = hslot(nk, mask);
+        while (hvals[j] >= 0) j = (j + 1) & mask;
+        hkeys[j] = nk;
+        hvals[j] = perm[self->hvals[i]];
+    }
+    PyMem_Free(self->fail);
+    PyMem_Free(self->out_key);
+    PyMem_Free(self->dict_link);
+    PyMem_Free(self->hkeys);
+    PyMem_Free(self->hvals);
+    self->fail = fail;
+    self->out_key = out;
+    self->dict_link = link;
+    self->hkeys = hkeys;
+    self->hvals = hvals;
+    return 0;
 }
 
 static int build_automaton(Core *self, PyObject *keys) {
@@ -292,40 +344,46 @@ static int build_automaton(Core *self, PyObject *keys) {
             queue[tail++] = c;
         }
     }
-    /* report chains, and dense rows for the states nearest the root reached by ASCII */
-    self->report = PyMem_Malloc((size_t)self->nstates * sizeof(int32_t));
-    self->row = PyMem_Malloc((size_t)self->nstates * sizeof(int32_t));
-    if (self->report == NULL || self->row == NULL) {
+    /* renumber the states: the root, then those given a dense row (the ASCII-reached states
+       nearest the root, BFS order), then the rest (BFS order). A state's number is then its row,
+       and the scan tells a row by comparing, without a load. */
+    int32_t n = self->nstates, nrows = 1;
+    int32_t *perm = PyMem_Malloc((size_t)n * sizeof(int32_t));
+    if (perm == NULL) {
         PyMem_Free(queue);
         PyErr_NoMemory();
         return -1;
     }
-    for (int32_t st = 0; st < self->nstates; st++) {
-        self->report[st] = self->out_key[st] >= 0 ? st : self->dict_link[st];
-        self->row[st] = -1;
+    perm[0] = 0;
+    for (int32_t q = 0; q < tail; q++) perm[queue[q]] = -1;
+    for (int32_t q = 0; q < tail && nrows < MAX_ROWS; q++)
+        if (self->edge[queue[q]] < 128) perm[queue[q]] = nrows++;
+    for (int32_t q = 0, next = nrows; q < tail; q++)
+        if (perm[queue[q]] < 0) perm[queue[q]] = next++;
+    if (renumber(self, perm) < 0) {
+        PyMem_Free(perm);
+        PyMem_Free(queue);
+        return -1;
     }
-    int32_t nrows = 1;
-    self->row[0] = 0;
-    for (int32_t q = 0; q < tail && nrows < MAX_ROWS; q++) {
-        int32_t st = queue[q];
-        if (self->edge[st] < 128) self->row[st] = nrows++;
-    }
-    /* a state is only given a row when its parent path is ASCII enough to matter; rows in BFS
-       order, so a state's failure target (nearer the root) is filled in before it */
+    PyMem_Free(perm);
+    /* report chains */
+    self->report = PyMem_Malloc((size_t)n * sizeof(int32_t));
     self->dense = PyMem_Malloc((size_t)nrows * 128 * sizeof(int32_t));
-    if (self->dense == NULL) {
+    if (self->report == NULL || self->dense == NULL) {
         PyMem_Free(queue);
         PyErr_NoMemory();
         return -1;
     }
+    for (int32_t st = 0; st < n; st++) self->report[st] = self->out_key[st] >= 0 ? st : self->dict_link[st];
+    /* dense rows, in BFS order, so a state's failure target (nearer the root) is filled in before it */
     for (Py_UCS4 c = 0; c < 128; c++) self->dense[c] = self->root[c] >= 0 ? self->root[c] : 0;
-    for (int32_t q = 0; q < tail; q++) {
-        int32_t st = queue[q], r = self->row[st];
-        if (r < 0) continue;
+    self->nrows = 1;
+    for (int32_t st = 1; st < nrows; st++) {
         for (Py_UCS4 c = 0; c < 128; c++) {
             int32_t t = go(self, st, c);
-            self->dense[(size_t)r * 128 + c] = t >= 0 ? t : step(self, self->fail[st], c);
+            self->dense[(size_t)st * 128 + c] = t >= 0 ? t : step(self, self->fail[st], c);
         }
+        self->nrows = st + 1;
     }
     PyMem_Free(queue);
     /* no longer needed after the build */
@@ -360,7 +418,6 @@ static void Core_dealloc(Core *self) {
     PyMem_Free(self->hvals);
     PyMem_Free(self->klen);
     PyMem_Free(self->kflags);
-    PyMem_Free(self->row);
     PyMem_Free(self->dense);
     PyMem_Free(self->report);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -425,13 +482,25 @@ static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
         self->stoplang[i] = lang;
     }
     self->nstop = (int)nstop;
-    /* the Python side sorts them by first letter: index the ASCII ones */
-    for (int c = 0; c < 128; c++) self->stop_first[c] = self->stop_last[c] = 0;
+    /* a hash table of the distinct words, each with the languages that list it */
+    for (int i = 0; i < STOP_SLOTS; i++) self->stop_slot[i] = -1;
+    memset(self->stop_hits, 0, sizeof(self->stop_hits));
     for (int i = 0; i < self->nstop; i++) {
-        Py_UCS4 c = self->stop[i][0];
-        if (c >= 128) continue;
-        if (self->stop_last[c] == 0) self->stop_first[c] = (int16_t)i;
-        self->stop_last[c] = (int16_t)(i + 1);
+        uint32_t h = STOP_SEED;
+        for (int j = 0; j < self->stoplen[i]; j++) h = STOP_STEP(h, self->stop[i][j]);
+        for (uint32_t sl = STOP_HOME(h, self->stoplen[i]);; sl = (sl + 1) & (STOP_SLOTS - 1)) {
+            int16_t j = self->stop_slot[sl];
+            if (j < 0) {
+                self->stop_slot[sl] = (int16_t)i;
+                self->stop_hits[i][self->stoplang[i]] = 1;
+                break;
+            }
+            if (self->stoplen[j] == self->stoplen[i] &&
+                memcmp(self->stop[j], self->stop[i], (size_t)self->stoplen[i] * sizeof(Py_UCS4)) == 0) {
+                self->stop_hits[j][self->stoplang[i]]++;
+                break;
+            }
+        }
     }
     if (build_automaton(self, keys) < 0) return -1;
     self->args = args;
@@ -515,8 +584,86 @@ typedef struct {
     int32_t *map; /* 2 * len: original start and end of each folded character; NULL when identity */
 } FoldOut;
 
+static int fold_general(Core *self, PyObject *text, FoldOut *out);
+
+/* The common case in one pass: every character folded one to one, runs of spaces made one
+ * space, and nothing else to do (no deleted or expanded character, no Cyrillic letter, no space
+ * between two characters that may join, nothing beyond the table). 0 done, 2 not that case (the
+ * general fold below takes it), -1 error. */
+#define FOLD_FAST(TYPE)                                                                                                \
+    do {                                                                                                               \
+        const TYPE *p_ = (const TYPE *)data;                                                                           \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                           \
+            Py_UCS4 c = p_[i];                                                                                         \
+            if (c >= TABLE_SIZE || (cls[c] & (C_UNFIT | C_DELETE | C_EXPAND))) goto general;                           \
+            Py_UCS4 f = lut[c];                                                                                        \
+            if (f == ' ') {                                                                                            \
+                if (prev == ' ') {                                                                                     \
+                    map[2 * o - 1] = (int32_t)(i + 1);                                                                 \
+                    runs = 1;                                                                                          \
+                    continue;                                                                                          \
+                }                                                                                                      \
+                gap_before = o > 0 && (cls_of(self, prev) & C_GAP);                                                    \
+            } else {                                                                                                   \
+                if (f >= 0x430 && f <= 0x4FF) goto general;                                                            \
+                if (prev == ' ' && gap_before && (cls_of(self, f) & C_GAP)) goto general;                               \
+            }                                                                                                          \
+            res[o] = f;                                                                                                \
+            map[2 * o] = (int32_t)i;                                                                                   \
+            map[2 * o + 1] = (int32_t)(i + 1);                                                                         \
+            o++;                                                                                                       \
+            prev = f;                                                                                                  \
+        }                                                                                                              \
+    } while (0)
+
+static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const uint8_t *cls = self->cls;
+    const uint32_t *lut = self->lut;
+    Py_UCS4 *res = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_UCS4));
+    int32_t *map = PyMem_Malloc((size_t)(2 * n + 2) * sizeof(int32_t));
+    if (res == NULL || map == NULL) {
+        PyMem_Free(res);
+        PyMem_Free(map);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t o = 0;
+    Py_UCS4 prev = 0;
+    int runs = 0, gap_before = 0;
+    if (kind == PyUnicode_1BYTE_KIND)
+        FOLD_FAST(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        FOLD_FAST(Py_UCS2);
+    else
+        FOLD_FAST(Py_UCS4);
+    out->text = res;
+    out->len = o;
+    if (runs) {
+        out->map = map;
+    } else {
+        PyMem_Free(map);
+        out->map = NULL;
+    }
+    return 0;
+general:
+    PyMem_Free(res);
+    PyMem_Free(map);
+    return 2;
+}
+#undef FOLD_FAST
+
 /* 0 ok, 1 fall back to Python, -1 error */
 static int fold_impl(Core *self, PyObject *text, FoldOut *out) {
+    int rc = fold_fast(self, text, out);
+    if (rc != 2) return rc;
+    return fold_general(self, text, out);
+}
+
+/* 0 ok, 1 fall back to Python, -1 error */
+static int fold_general(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1171,11 +1318,10 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     PyObject *readings = NULL; /* other readings of the last chosen match */
     Regions reg = {NULL, NULL, 0, 0};
     int32_t state = 0;
-    const int32_t *row = self->row, *dense = self->dense, *report = self->report;
+    const int32_t *dense = self->dense, *report = self->report, nrows = self->nrows;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = f[i];
-        int32_t r = row[state];
-        state = (c < 128 && r >= 0) ? dense[(size_t)r * 128 + c] : step(self, state, c);
+        state = (c < 128 && state < nrows) ? dense[(size_t)state * 128 + c] : step(self, state, c);
         int32_t t = report[state];
         for (; t >= 0; t = self->dict_link[t]) {
             int32_t kid = self->out_key[t];
@@ -1435,18 +1581,19 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
     Py_ssize_t bpos = 0; /* position in the text with spans replaced */
     Py_UCS4 word[STOP_MAX];
     int wlen = 0, wbad = 0, inword = 0, err = 0;
+    uint32_t wh = STOP_SEED;
 #define END_WORD()                                                                                                     \
     do {                                                                                                               \
         if (inword && !wbad && wlen > 0) {                                                                             \
-            int lo_ = 0, hi_ = self->nstop;                                                                            \
-            if (word[0] < 128) {                                                                                       \
-                lo_ = self->stop_first[word[0]];                                                                       \
-                hi_ = self->stop_last[word[0]];                                                                        \
-            }                                                                                                          \
-            for (int s_ = lo_; s_ < hi_; s_++) {                                                                       \
-                if (self->stoplen[s_] == wlen && self->stop[s_][0] == word[0] &&                                        \
-                    memcmp(self->stop[s_], word, (size_t)wlen * sizeof(Py_UCS4)) == 0)                                  \
-                    scores[self->stoplang[s_]]++;                                                                      \
+            for (uint32_t sl_ = STOP_HOME(wh, wlen);; sl_ = (sl_ + 1) & (STOP_SLOTS - 1)) {                            \
+                int16_t j_ = self->stop_slot[sl_];                                                                     \
+                if (j_ < 0) break;                                                                                     \
+                if (self->stoplen[j_] != wlen) continue;                                                               \
+                int k_ = 0;                                                                                            \
+                while (k_ < wlen && self->stop[j_][k_] == word[k_]) k_++;                                              \
+                if (k_ < wlen) continue;                                                                               \
+                for (int l_ = 0; l_ < N_STOP_LANGS; l_++) scores[l_] += self->stop_hits[j_][l_];                       \
+                break;                                                                                                 \
             }                                                                                                          \
         }                                                                                                              \
         inword = 0;                                                                                                    \
@@ -1482,12 +1629,16 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
                     inword = 1;                                                                                        \
                     wlen = 0;                                                                                          \
                     wbad = 0;                                                                                          \
+                    wh = STOP_SEED;                                                                                    \
                 }                                                                                                      \
                 /* a letter in no stop word, or İ (lower case i + a combining dot), spoils the word */               \
                 if (wbad || !(l_ & L_STOPCHAR) || (c) == 0x130 || wlen >= STOP_MAX)                                    \
                     wbad = 1;                                                                                          \
-                else                                                                                                   \
-                    word[wlen++] = (c) < 128 ? (((c) >= 'A' && (c) <= 'Z') ? (c) + 32 : (c)) : Py_UNICODE_TOLOWER(c); \
+                else {                                                                                                 \
+                    Py_UCS4 lc_ = (c) < 128 ? (((c) >= 'A' && (c) <= 'Z') ? (c) + 32 : (c)) : Py_UNICODE_TOLOWER(c);   \
+                    word[wlen++] = lc_;                                                                                \
+                    wh = STOP_STEP(wh, lc_);                                                                           \
+                }                                                                                                      \
             } else if (inword) {                                                                                       \
                 END_WORD();                                                                                            \
             }                                                                                                          \
