@@ -183,3 +183,23 @@ def test_a_mixed_script_word_falls_back_to_python(real_glossary: Glossary) -> No
     assert real_glossary.matcher.core.fold("the Uуghur people") is None
     found = annotate_text("the Uуghur people", real_glossary)
     assert [(a.text, a.entry) for a in found] == [("Uуghur", "uyghur")]
+
+
+@needs_core
+def test_copied_annotations_keep_their_own_offsets_quotes_and_case(real_glossary: Glossary) -> None:
+    # The core copies the annotation of a match it has seen before; a repeat must still get its
+    # own offsets, quotation, sentence start and spelling, across texts and on a second pass.
+    texts = [
+        "Uighur leaders met. The Uighur diaspora spoke of “Uighur” camps and so-called Uighur schools.",
+        "uighur rights: UIGHUR groups said Uighurs and Uighur’s friends left Xinjiang.",
+        "Die Uiguren in Xinjiang. Die Uiguren und die Uiguren.",
+        "Uighur",
+    ]
+    for _ in range(2):
+        for text in texts:
+            for fuzzy in (False, True):
+                ours = annotate_text(text, real_glossary, fuzzy=fuzzy)
+                with python_path():
+                    theirs = annotate_text(text, real_glossary, fuzzy=fuzzy)
+                assert ours == theirs
+                assert all(text[a.start : a.end] == a.text for a in ours)

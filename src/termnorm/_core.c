@@ -1716,6 +1716,96 @@ static PyObject *Core_stats(Core *self, PyObject *unused) {
                          (Py_ssize_t)self->hcount);
 }
 
+/* ---------------------------------------------------------------- annotations */
+
+/* assemble(type, text, matches, templates, miss) -> list of annotations.
+ *
+ * Each match of match()/find() becomes an instance of `type` (a named tuple whose first two
+ * fields are start and end). A corpus repeats its surfaces, and an annotation depends only on
+ * the match's key, terms, surface, base length, ambiguity, sentence start and quotation: for
+ * those seen before, a copy of the earlier annotation (from `templates`, a dict) with this
+ * match's offsets. For the others miss(match) returns (annotation, reusable). */
+static PyObject *assemble(PyObject *module, PyObject *args) {
+    PyTypeObject *type;
+    PyObject *text, *matches, *templates, *miss;
+    if (!PyArg_ParseTuple(args, "O!UO!O!O:assemble", &PyType_Type, &type, &text, &PyList_Type, &matches, &PyDict_Type,
+                          &templates, &miss))
+        return NULL;
+    if (!PyType_IsSubtype(type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "assemble() makes tuples");
+        return NULL;
+    }
+    Py_ssize_t nm = PyList_GET_SIZE(matches);
+    PyObject *out = PyList_New(nm);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < nm; i++) {
+        PyObject *m = PyList_GET_ITEM(matches, i), *ann = NULL, *key = NULL;
+        if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) != 9) {
+            PyErr_SetString(PyExc_TypeError, "a match is a tuple of nine");
+            goto fail;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 0)), end = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 1)),
+                   base_end = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 2));
+        if (PyErr_Occurred()) goto fail;
+        if (PyTuple_GET_ITEM(m, 8) == Py_None) {
+            PyObject *surface = PyUnicode_Substring(text, start, end);
+            PyObject *base_len = surface ? PyLong_FromSsize_t(base_end - start) : NULL;
+            if (base_len != NULL)
+                key = PyTuple_Pack(7, PyTuple_GET_ITEM(m, 5), PyTuple_GET_ITEM(m, 3), surface, base_len,
+                                   PyTuple_GET_ITEM(m, 4), PyTuple_GET_ITEM(m, 7), PyTuple_GET_ITEM(m, 6));
+            Py_XDECREF(surface);
+            Py_XDECREF(base_len);
+            if (key == NULL) goto fail;
+            PyObject *tpl = PyDict_GetItemWithError(templates, key);
+            if (tpl == NULL && PyErr_Occurred()) goto fail;
+            if (tpl != NULL) {
+                Py_ssize_t nf = PyTuple_GET_SIZE(tpl);
+                ann = type->tp_alloc(type, nf);
+                if (ann == NULL) goto fail;
+                PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+                PyTuple_SET_ITEM(ann, 0, a);
+                PyTuple_SET_ITEM(ann, 1, b);
+                if (a == NULL || b == NULL) goto fail;
+                for (Py_ssize_t f = 2; f < nf; f++) {
+                    PyObject *v = PyTuple_GET_ITEM(tpl, f);
+                    Py_INCREF(v);
+                    PyTuple_SET_ITEM(ann, f, v);
+                }
+                Py_DECREF(key);
+                PyList_SET_ITEM(out, i, ann);
+                continue;
+            }
+        }
+        PyObject *got = PyObject_CallOneArg(miss, m);
+        if (got == NULL) goto fail;
+        if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2 || !PyObject_TypeCheck(PyTuple_GET_ITEM(got, 0), type) ||
+            PyTuple_GET_SIZE(PyTuple_GET_ITEM(got, 0)) < 2) {
+            Py_DECREF(got);
+            PyErr_SetString(PyExc_TypeError, "miss() must return (annotation, reusable)");
+            goto fail;
+        }
+        ann = PyTuple_GET_ITEM(got, 0);
+        Py_INCREF(ann);
+        int reuse = PyObject_IsTrue(PyTuple_GET_ITEM(got, 1));
+        Py_DECREF(got);
+        if (reuse < 0 || (reuse && key != NULL && PyDict_SetItem(templates, key, ann) < 0)) goto fail;
+        Py_XDECREF(key);
+        PyList_SET_ITEM(out, i, ann);
+        continue;
+    fail:
+        Py_XDECREF(key);
+        Py_XDECREF(ann);
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+static PyMethodDef module_methods[] = {
+    {"assemble", (PyCFunction)assemble, METH_VARARGS, "assemble(type, text, matches, templates, miss) -> annotations"},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef Core_methods[] = {
     {"fold", (PyCFunction)Core_fold, METH_O, "fold(text) -> (folded, map) or None"},
     {"find", (PyCFunction)Core_find, METH_VARARGS, "find(text, folded, map, check) -> (matches, regions)"},
@@ -1739,7 +1829,7 @@ static PyTypeObject CoreType = {
 };
 
 static struct PyModuleDef coremodule = {
-    PyModuleDef_HEAD_INIT, "_core", "termnorm's per-character work in C.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_core", "termnorm's per-character work in C.", -1, module_methods,
 };
 
 PyMODINIT_FUNC PyInit__core(void) {

@@ -187,12 +187,12 @@ def _build_native(
     memo = _memo(glossary, house, options, lang)
     matcher = glossary.matcher
     rules = matcher.rules
-    out = []
-    for found_match in matches:
+
+    def miss(found_match: Any) -> tuple[Annotation, bool]:
         start, end, base_end, terms, ambiguous, kid, quoted, opens, readings = found_match
         if readings is not None:
-            out.append(_annotation(text, matcher.raw_match(found_match), glossary, house, options, regions, lang, memo))
-            continue
+            raw = matcher.raw_match(found_match)
+            return _annotation(text, raw, glossary, house, options, regions, lang, memo), False
         base = text[start:base_end]
         suffix = text[base_end:end]
         rule = rules[kid]
@@ -201,7 +201,11 @@ def _build_native(
         if resolved is None:
             m = RawMatch(start, end, base_end, terms, ambiguous, rule)
             resolved = memo[key] = _resolve(m, glossary, house, options, lang, base, suffix, opens)
-        out.append(_make(glossary, start, end, text[start:end], resolved, quoted, ambiguous, terms, rule))
+        return _make(glossary, start, end, text[start:end], resolved, quoted, ambiguous, terms, rule), True
+
+    # The C core copies the annotation of a match seen before (same key, terms, surface, base,
+    # ambiguity, sentence start and quotation) with the new offsets, and asks miss() for the rest.
+    out = native.assemble(Annotation, text, matches, _memo(glossary, house, options, lang, "copies"), miss)
     return distanced(text, out, glossary)
 
 
@@ -313,14 +317,19 @@ def _make(
 
 _Resolved = tuple[Entry, Term, str, float, "str | None", "str | None"]
 # Per glossary, and per style, options and document language: what _resolve found for a match.
-_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], dict[tuple[Any, ...], _Resolved]]] = WeakKeyDictionary()
+_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], dict[tuple[Any, ...], Any]]] = WeakKeyDictionary()
 _RESOLVED_LIMIT = 20_000  # resolutions kept per style, options and language (then it starts afresh)
 
 
-def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) -> dict[tuple[Any, ...], _Resolved]:
-    """The resolutions already made with this glossary, style, options and language."""
+def _memo(
+    glossary: Glossary, style: Any, options: RewriteOptions, lang: str, kind: str = "resolved"
+) -> dict[tuple[Any, ...], Any]:
+    """The resolutions already made with this glossary, style, options and language.
+
+    ``kind="copies"``: the annotations the C core copies for matches it has seen (see _build_native).
+    """
     per_glossary = _RESOLVED.setdefault(glossary, {})
-    memo = per_glossary.setdefault((style.id, options, lang), {})
+    memo = per_glossary.setdefault((style.id, options, lang, kind), {})
     if len(memo) > _RESOLVED_LIMIT:
         memo.clear()
     return memo

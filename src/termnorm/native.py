@@ -41,6 +41,12 @@ K_START, K_END, K_STEM, K_DYNAMIC = 1, 2, 4, 8
 ENABLED = _core is not None and not os.environ.get("TERMNORM_PURE")
 
 
+def assemble(atype: type, text: str, matches: list[Any], copies: dict[Any, Any], miss: Any) -> list[Any]:
+    """The annotations of the core's ``matches``: copies of those seen before, ``miss`` for the rest."""
+    assert _core is not None, "only called when the core is built"
+    return _core.assemble(atype, text, matches, copies, miss)
+
+
 def fold_tables(table: Mapping[int, str]) -> tuple[bytes, bytes, dict[int, int]]:
     """The one-to-one fold of every code point (lower case, then ``table``) and its classes."""
     chars = [chr(cp) for cp in range(TABLE_SIZE)]
