@@ -587,9 +587,9 @@ typedef struct {
 static int fold_general(Core *self, PyObject *text, FoldOut *out);
 
 /* The common case in one pass: every character folded one to one, runs of spaces made one
- * space, and nothing else to do (no deleted or expanded character, no Cyrillic letter, no space
- * between two characters that may join, nothing beyond the table). 0 done, 2 not that case (the
- * general fold below takes it), -1 error. */
+ * space, and a space between two characters that join (Chinese text, "7. 5") dropped, as the
+ * general fold below would. A deleted or expanded character, or one beyond the table, is left
+ * to the general fold. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
 #define FOLD_FAST(TYPE)                                                                                                \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
@@ -600,13 +600,24 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
             if (f == ' ') {                                                                                            \
                 if (prev == ' ') {                                                                                     \
                     map[2 * o - 1] = (int32_t)(i + 1);                                                                 \
-                    runs = 1;                                                                                          \
+                    edited = 1;                                                                                        \
                     continue;                                                                                          \
                 }                                                                                                      \
-                gap_before = o > 0 && (cls_of(self, prev) & C_GAP);                                                    \
             } else {                                                                                                   \
-                if (f >= 0x430 && f <= 0x4FF) goto general;                                                            \
-                if (prev == ' ' && gap_before && (cls_of(self, f) & C_GAP)) goto general;                               \
+                if (f >= 0x430 && f <= 0x4FF) any_cyr = 1;                                                             \
+                if (prev == ' ' && o >= 2) {                                                                           \
+                    /* the space (or run) at o - 1 between `before` and f */                                           \
+                    int run = map[2 * o - 1] - map[2 * o - 2] >= 2;                                                    \
+                    int single = !run && !ascii && (cls_of(self, before) & C_GAP) && (cls_of(self, f) & C_GAP);        \
+                    if ((run || single) && joins(self, has2, before2, before, f)) {                                    \
+                        o--;                                                                                           \
+                        edited = 1;                                                                                    \
+                    }                                                                                                  \
+                }                                                                                                      \
+                has2 = before_set;                                                                                     \
+                before2 = before;                                                                                      \
+                before = f;                                                                                            \
+                before_set = 1;                                                                                        \
             }                                                                                                          \
             res[o] = f;                                                                                                \
             map[2 * o] = (int32_t)i;                                                                                   \
@@ -618,7 +629,7 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
 
 static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
+    int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     const uint8_t *cls = self->cls;
     const uint32_t *lut = self->lut;
@@ -631,17 +642,29 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
         return -1;
     }
     Py_ssize_t o = 0;
-    Py_UCS4 prev = 0;
-    int runs = 0, gap_before = 0;
+    Py_UCS4 prev = 0, before = 0, before2 = 0; /* the last character, the last two non-spaces */
+    int edited = 0, any_cyr = 0, has2 = 0, before_set = 0;
     if (kind == PyUnicode_1BYTE_KIND)
         FOLD_FAST(Py_UCS1);
     else if (kind == PyUnicode_2BYTE_KIND)
         FOLD_FAST(Py_UCS2);
     else
         FOLD_FAST(Py_UCS4);
+    if (any_cyr) { /* a word that mixes Latin and Cyrillic letters: Python reads it (fold._unmix) */
+        for (Py_ssize_t i = 1; i < o; i++) {
+            Py_UCS4 a = res[i - 1], b = res[i];
+            int la = a >= 'a' && a <= 'z', lb = b >= 'a' && b <= 'z';
+            int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
+            if ((la && cb) || (ca && lb)) {
+                PyMem_Free(res);
+                PyMem_Free(map);
+                return 1;
+            }
+        }
+    }
     out->text = res;
     out->len = o;
-    if (runs) {
+    if (edited) {
         out->map = map;
     } else {
         PyMem_Free(map);
