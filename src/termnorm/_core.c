@@ -72,6 +72,7 @@ typedef struct {
     int32_t *hvals;
     size_t hcap, hcount;
     int32_t nrows;   /* states 0 .. nrows-1 have a row of `dense` (their own number) */
+    int32_t maxlen;  /* the longest key */
     int32_t *dense;  /* rows of 128: the full transition (failures resolved) on an ASCII character */
     int32_t *report; /* per state: the first state of its output chain (itself or a dictionary link), or -1 */
     int32_t nkeys;
@@ -306,6 +307,7 @@ static int build_automaton(Core *self, PyObject *keys) {
         int kind = PyUnicode_KIND(key);
         const void *data = PyUnicode_DATA(key);
         self->klen[kid] = (int32_t)n;
+        if (n > self->maxlen) self->maxlen = (int32_t)n;
         int32_t s = 0;
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -1332,80 +1334,128 @@ static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f,
 }
 
 /* Scan the folded text, check, choose leftmost-longest, map back; see Core_match. */
+typedef struct {
+    Hit *items;
+    Py_ssize_t n, cap;
+} Hits;
+
+/* the keys that end at i (the output chain from state t) that pass their checks, into hb */
+static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map, PyObject *check,
+                    Lazy *lz, int32_t t, Py_ssize_t i, Hits *hb) {
+    for (; t >= 0; t = self->dict_link[t]) {
+        int32_t kid = self->out_key[t];
+        uint8_t kf = self->kflags[kid];
+        Py_ssize_t start = i - self->klen[kid] + 1;
+        if ((kf & K_START) && start > 0 && WORD(f[start - 1])) continue;
+        Py_ssize_t key_end = i + 1, stop = key_end;
+        if ((kf & K_END) && key_end < n && (f[key_end] == '\'' || WORD(f[key_end]))) {
+            Py_ssize_t found = inflect(self, f, n, key_end, kf & K_STEM, start > 0 && f[start - 1] == '\'');
+            if (found < 0) continue;
+            stop = found;
+        }
+        PyObject *terms;
+        int ambiguous;
+        if (kf & K_DYNAMIC) {
+            PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
+            if (rules != Py_None) {
+                v = check_terms(self, text, f, n, map, start, key_end, stop, rules);
+            } else {
+                if (lazy_objects(lz) < 0) return -1;
+                v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
+            }
+            if (v == NULL) return -1;
+            if (v == Py_None) {
+                Py_DECREF(v);
+                continue;
+            }
+            if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 2) {
+                Py_DECREF(v);
+                PyErr_SetString(PyExc_TypeError, "check() must return (terms, ambiguous) or None");
+                return -1;
+            }
+            terms = PyTuple_GET_ITEM(v, 0);
+            Py_INCREF(terms);
+            ambiguous = PyObject_IsTrue(PyTuple_GET_ITEM(v, 1));
+            Py_DECREF(v);
+        } else {
+            PyObject *st = PyList_GET_ITEM(self->statics, kid);
+            terms = PyTuple_GET_ITEM(st, 0);
+            Py_INCREF(terms);
+            ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
+        }
+        if (hb->n == hb->cap) {
+            Py_ssize_t cap = hb->cap ? hb->cap * 2 : 32;
+            Hit *p = PyMem_Realloc(hb->items, (size_t)cap * sizeof(Hit));
+            if (p == NULL) {
+                Py_DECREF(terms);
+                PyErr_NoMemory();
+                return -1;
+            }
+            hb->items = p;
+            hb->cap = cap;
+        }
+        hb->items[hb->n++] = (Hit){start, stop, key_end, kid, terms, ambiguous};
+    }
+    return 0;
+}
+
 static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
                              PyObject *check, Lazy *lz) {
     Py_ssize_t orig_len = PyUnicode_GET_LENGTH(text);
-    Hit *hits = NULL;
-    Py_ssize_t nh = 0, caph = 0;
     PyObject *result = NULL, *matches = NULL, *regs = NULL;
     PyObject *readings = NULL; /* other readings of the last chosen match */
     Regions reg = {NULL, NULL, 0, 0};
-    int32_t state = 0;
+    /* The scan is a chain of dependent loads, one per character: long texts are cut in two or
+       four parts scanned side by side, so that their loads overlap. Each part starts from the
+       root the longest key's length early (the automaton's state is then right by the part's
+       start) and reports only the keys that end inside it. */
+    Hits hb = {NULL, 0, 0};
     const int32_t *dense = self->dense, *report = self->report, nrows = self->nrows;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = f[i];
-        state = (c < 128 && state < nrows) ? dense[(size_t)state * 128 + c] : step(self, state, c);
-        int32_t t = report[state];
-        for (; t >= 0; t = self->dict_link[t]) {
-            int32_t kid = self->out_key[t];
-            uint8_t kf = self->kflags[kid];
-            Py_ssize_t start = i - self->klen[kid] + 1;
-            if ((kf & K_START) && start > 0 && WORD(f[start - 1])) continue;
-            Py_ssize_t key_end = i + 1, stop = key_end;
-            if ((kf & K_END) && key_end < n && (f[key_end] == '\'' || WORD(f[key_end]))) {
-                Py_ssize_t found = inflect(self, f, n, key_end, kf & K_STEM, start > 0 && f[start - 1] == '\'');
-                if (found < 0) continue;
-                stop = found;
-            }
-            PyObject *terms;
-            int ambiguous;
-            if (kf & K_DYNAMIC) {
-                PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
-                if (rules != Py_None) {
-                    v = check_terms(self, text, f, n, map, start, key_end, stop, rules);
-                } else {
-                    if (lazy_objects(lz) < 0) goto done;
-                    v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
-                }
-                if (v == NULL) goto done;
-                if (v == Py_None) {
-                    Py_DECREF(v);
-                    continue;
-                }
-                if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 2) {
-                    Py_DECREF(v);
-                    PyErr_SetString(PyExc_TypeError, "check() must return (terms, ambiguous) or None");
-                    goto done;
-                }
-                terms = PyTuple_GET_ITEM(v, 0);
-                Py_INCREF(terms);
-                ambiguous = PyObject_IsTrue(PyTuple_GET_ITEM(v, 1));
-                Py_DECREF(v);
-            } else {
-                PyObject *st = PyList_GET_ITEM(self->statics, kid);
-                terms = PyTuple_GET_ITEM(st, 0);
-                Py_INCREF(terms);
-                ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
-            }
-            if (nh == caph) {
-                caph = caph ? caph * 2 : 32;
-                Hit *p = PyMem_Realloc(hits, (size_t)caph * sizeof(Hit));
-                if (p == NULL) {
-                    Py_DECREF(terms);
-                    PyErr_NoMemory();
-                    goto done;
-                }
-                hits = p;
-            }
-            hits[nh].start = start;
-            hits[nh].stop = stop;
-            hits[nh].key_end = key_end;
-            hits[nh].kid = kid;
-            hits[nh].terms = terms;
-            hits[nh].ambiguous = ambiguous;
-            nh++;
-        }
+    Py_ssize_t lead = self->maxlen, parts = n >= 16 * (lead + 1) ? 4 : n >= 8 * (lead + 1) ? 2 : 1;
+    Py_ssize_t from[4] = {0}, pos[4] = {0}, end[4] = {0};
+    int32_t st[4] = {0, 0, 0, 0};
+    for (Py_ssize_t k = 0; k < parts; k++) {
+        from[k] = n / parts * k;
+        end[k] = k == parts - 1 ? n : n / parts * (k + 1);
+        pos[k] = from[k] > lead ? from[k] - lead : 0;
     }
+#define ADVANCE(s, p, lo)                                                                                              \
+    do {                                                                                                               \
+        Py_UCS4 c_ = f[p];                                                                                             \
+        s = (c_ < 128 && s < nrows) ? dense[(size_t)s * 128 + c_] : step(self, s, c_);                                 \
+        if (report[s] >= 0 && p >= lo && add_hits(self, text, f, n, map, check, lz, report[s], p, &hb) < 0) goto done; \
+        p++;                                                                                                           \
+    } while (0)
+    if (parts > 1) {
+        /* side by side, in registers, as far as every part reaches */
+        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        Py_ssize_t p0 = pos[0], p1 = pos[1], p2 = pos[2], p3 = pos[3], steps = PY_SSIZE_T_MAX;
+        for (Py_ssize_t k = 0; k < parts; k++)
+            if (end[k] - pos[k] < steps) steps = end[k] - pos[k];
+        if (parts == 4) {
+            for (Py_ssize_t j = 0; j < steps; j++) {
+                ADVANCE(s0, p0, from[0]);
+                ADVANCE(s1, p1, from[1]);
+                ADVANCE(s2, p2, from[2]);
+                ADVANCE(s3, p3, from[3]);
+            }
+        } else {
+            for (Py_ssize_t j = 0; j < steps; j++) {
+                ADVANCE(s0, p0, from[0]);
+                ADVANCE(s1, p1, from[1]);
+            }
+        }
+        st[0] = s0, st[1] = s1, st[2] = s2, st[3] = s3;
+        pos[0] = p0, pos[1] = p1, pos[2] = p2, pos[3] = p3;
+    }
+    for (Py_ssize_t k = 0; k < parts; k++) {
+        int32_t sk = st[k];
+        Py_ssize_t pk = pos[k], lo = from[k], hi = end[k];
+        while (pk < hi) ADVANCE(sk, pk, lo);
+    }
+#undef ADVANCE
+    Hit *hits = hb.items;
+    Py_ssize_t nh = hb.n;
     if (nh > 1) qsort(hits, (size_t)nh, sizeof(Hit), hit_cmp);
     if (quote_regions_impl(text, &reg) < 0) goto done;
     matches = PyList_New(0);
@@ -1493,8 +1543,8 @@ done:
     Py_XDECREF(readings);
     Py_XDECREF(matches);
     Py_XDECREF(regs);
-    for (Py_ssize_t i = 0; i < nh; i++) Py_DECREF(hits[i].terms);
-    PyMem_Free(hits);
+    for (Py_ssize_t i = 0; i < hb.n; i++) Py_DECREF(hb.items[i].terms);
+    PyMem_Free(hb.items);
     PyMem_Free(reg.starts);
     PyMem_Free(reg.ends);
     return result;
