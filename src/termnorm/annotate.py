@@ -136,7 +136,7 @@ def annotate_text(
             spans = sorted(spans + neutral_spans(text, glossary))
         lang = _detect(text, spans, glossary)
     regions = quote_regions(text) if found is None else found[1]
-    memo = _memo(glossary, house, options, lang)
+    memo = _memo(glossary, house, options, lang)[0]
     out = [_annotation(text, m, glossary, house, options, regions, lang, memo) for m in matches]
     return distanced(text, out, glossary)
 
@@ -184,7 +184,7 @@ _GC_PAUSE_AT = 10_000
 def _build_native(
     text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str, matches: Any, regions: Any
 ) -> list[Annotation]:
-    memo = _memo(glossary, house, options, lang)
+    memo, copies = _memo(glossary, house, options, lang)
     matcher = glossary.matcher
     rules = matcher.rules
 
@@ -205,7 +205,7 @@ def _build_native(
 
     # The C core copies the annotation of a match seen before (same key, terms, surface, base,
     # ambiguity, sentence start and quotation) with the new offsets, and asks miss() for the rest.
-    out = native.assemble(Annotation, text, matches, _memo(glossary, house, options, lang, "copies"), miss)
+    out = native.assemble(Annotation, text, matches, copies, miss)
     return distanced(text, out, glossary)
 
 
@@ -317,22 +317,27 @@ def _make(
 
 _Resolved = tuple[Entry, Term, str, float, "str | None", "str | None"]
 # Per glossary, and per style, options and document language: what _resolve found for a match.
-_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], dict[tuple[Any, ...], Any]]] = WeakKeyDictionary()
+_RESOLVED: WeakKeyDictionary[Glossary, dict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]]] = WeakKeyDictionary()
 _RESOLVED_LIMIT = 20_000  # resolutions kept per style, options and language (then it starts afresh)
 
 
-def _memo(
-    glossary: Glossary, style: Any, options: RewriteOptions, lang: str, kind: str = "resolved"
-) -> dict[tuple[Any, ...], Any]:
-    """The resolutions already made with this glossary, style, options and language.
+def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """What was already worked out with this glossary, style, options and language.
 
-    ``kind="copies"``: the annotations the C core copies for matches it has seen (see _build_native).
+    Two dicts: the resolutions of :func:`_resolve`, and the annotations the C core copies for
+    the matches it has seen (see :func:`_build_native`).
     """
-    per_glossary = _RESOLVED.setdefault(glossary, {})
-    memo = per_glossary.setdefault((style.id, options, lang, kind), {})
-    if len(memo) > _RESOLVED_LIMIT:
-        memo.clear()
-    return memo
+    per_glossary = _RESOLVED.get(glossary)
+    if per_glossary is None:
+        per_glossary = _RESOLVED[glossary] = {}
+    key = (style.id, options, lang)
+    memos = per_glossary.get(key)
+    if memos is None:
+        memos = per_glossary[key] = ({}, {})
+    for memo in memos:
+        if len(memo) > _RESOLVED_LIMIT:
+            memo.clear()
+    return memos
 
 
 def _resolve(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ def distanced(text: str, annotations: Sequence[Annotation], glossary: Glossary) 
     """
     out = list(annotations)
     distancing = glossary.distancing
+    if distancing.isdisjoint(map(_entry_of, out)):  # the common case, without a loop in Python
+        return out
     for i, a in enumerate(out):
         if a.entry not in distancing or i + 1 >= len(out):
             continue
@@ -94,3 +97,6 @@ def distanced(text: str, annotations: Sequence[Annotation], glossary: Glossary) 
             continue
         out[i + 1] = nxt._replace(quoted=True, quote_reason=a.text)
     return out
+
+
+_entry_of = attrgetter("entry")

@@ -218,6 +218,9 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
     from . import native
 
     counts, firsts, trad, simp, flags, scores = core.lang_stats(text, spans, sample)  # type: ignore[attr-defined]
+    if counts[0] and not any(counts[1:]):  # Latin letters only, the commonest case
+        lang = _stop_lang(scores)
+        return lang, {lang: 1.0}
     found = sorted((first, name, n) for first, name, n in zip(firsts, _SCRIPT_NAMES, counts, strict=True) if n)
     if not found:
         return "und", {}
