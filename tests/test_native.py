@@ -153,6 +153,8 @@ def test_language_of_each_script(real_glossary: Glossary) -> None:
         "İçin bu ve bir": "tr",
         "新疆维吾尔自治区": "zh-Hans",
         "新疆維吾爾自治區": "zh-Hant",
+        # Latin letters, digits and punctuation are neither traditional nor simplified
+        "維吾爾族 (Uyghurs, ABC) 在 2019 年": "zh-Hant",
         "ウイグル族の人々": "ja",
         "ئۇيغۇرلار": "ug-Arab",
         "ﺋﯘﻳﻐﯘﺭ": "ug-Arab",

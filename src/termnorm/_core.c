@@ -1689,7 +1689,8 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
     } while (0)
     NEXT_SPAN();
     int run_script = 0;
-    Py_ssize_t run = 0;
+    Py_ssize_t run = 0, latin = 0; /* latin: ASCII letters, counted apart from the runs */
+    const uint16_t *lcls = self->lcls;
     /* one character of the text with the spans blanked out (c), at position bpos */
 #define LANG_CHAR(c)                                                                                                   \
     do {                                                                                                               \
@@ -1733,12 +1734,44 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
         flags |= l_ & (L_UYGHUR | L_KK_ONLY | L_UG_KK | L_ZHE | L_KY);                                                \
         bpos++;                                                                                                        \
     } while (0)
+/* LANG_CHAR for an ASCII character: a letter is Latin, nothing else counts but as a word's end */
+#define ASCII_CHAR(c)                                                                                                  \
+    do {                                                                                                               \
+        uint16_t l_ = lcls[(c)];                                                                                       \
+        if (l_ & L_WORD) {                                                                                             \
+            if (bpos < 5000) {                                                                                         \
+                if (!inword) {                                                                                         \
+                    inword = 1;                                                                                        \
+                    wlen = 0;                                                                                          \
+                    wbad = 0;                                                                                          \
+                    wh = STOP_SEED;                                                                                    \
+                }                                                                                                      \
+                if (wbad || !(l_ & L_STOPCHAR) || wlen >= STOP_MAX) {                                                  \
+                    wbad = 1;                                                                                          \
+                } else {                                                                                               \
+                    Py_UCS4 lc_ = (c) | 0x20;                                                                          \
+                    word[wlen++] = lc_;                                                                                \
+                    wh = STOP_STEP(wh, lc_);                                                                           \
+                }                                                                                                      \
+            } else if (inword) {                                                                                       \
+                END_WORD();                                                                                            \
+            }                                                                                                          \
+            latin++;                                                                                                   \
+            if (firsts[1] < 0) firsts[1] = bpos;                                                                       \
+        } else if (inword) {                                                                                           \
+            END_WORD();                                                                                                \
+        }                                                                                                              \
+        bpos++;                                                                                                        \
+    } while (0)
 #define LANG_RUN(TYPE)                                                                                                 \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
         for (; i < stop_at; i++) {                                                                                     \
             Py_UCS4 c_ = p_[i];                                                                                        \
-            LANG_CHAR(c_);                                                                                             \
+            if (c_ < 128)                                                                                              \
+                ASCII_CHAR(c_);                                                                                        \
+            else                                                                                                       \
+                LANG_CHAR(c_);                                                                                         \
         }                                                                                                              \
     } while (0)
     while (i < n && bpos < sample) {
@@ -1764,8 +1797,10 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
             LANG_RUN(Py_UCS4);
     }
 #undef LANG_RUN
+#undef ASCII_CHAR
 #undef LANG_CHAR
     counts[run_script] += run;
+    counts[1] += latin;
     END_WORD();
 #undef END_WORD
 #undef NEXT_SPAN

@@ -130,14 +130,14 @@ def lang_tables(han_table: Mapping[int, str]) -> tuple[bytes, dict[int, int]]:
             flags |= L_STOPCHAR
         lcls[cp] = flags
     astral: dict[int, int] = {}
-    folded = set(han_table)
+    folded = {cp for cp in han_table if is_han(chr(cp))}  # as script._table_sets: Han characters only
     for cp in folded:
         if cp < TABLE_SIZE:
             lcls[cp] |= L_TRAD
         else:
             astral[cp] = astral.get(cp, 0) | L_TRAD
     for value in han_table.values():
-        if len(value) == 1 and ord(value) not in folded:
+        if len(value) == 1 and is_han(value) and ord(value) not in folded:
             cp = ord(value)
             if cp < TABLE_SIZE:
                 lcls[cp] |= L_SIMP

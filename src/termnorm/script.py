@@ -7,6 +7,8 @@ import string
 from collections import Counter
 from collections.abc import Mapping
 
+from .fold import is_han
+
 _UYGHUR_ARABIC = set("ېۆۈۇەڭۋ")
 _KAZAKH_ONLY = set("ұі")  # Kazakh letters that Uyghur Cyrillic does not use
 _UYGHUR_KAZAKH = set("әғқһҗ")  # in Uyghur Cyrillic (җ only there) and Kazakh, not in Russian
@@ -196,11 +198,13 @@ _TABLE_SETS: dict[int, tuple[Mapping[int, str], frozenset[str], frozenset[str]]]
 
 
 def _table_sets(table: Mapping[int, str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The characters ``table`` folds, and its one-character results that it does not fold."""
+    """The Han characters ``table`` folds (traditional), and its Han results that it does not fold
+    (simplified). Only Han characters: the table also folds full-width Latin letters and
+    punctuation, which say nothing of traditional against simplified."""
     cached = _TABLE_SETS.get(id(table))
     if cached is None or cached[0] is not table:
-        folded = frozenset(map(chr, table))
-        cached = (table, folded, frozenset(v for v in table.values() if len(v) == 1) - folded)
+        folded = frozenset(ch for ch in map(chr, table) if is_han(ch))
+        cached = (table, folded, frozenset(v for v in table.values() if len(v) == 1 and is_han(v)) - folded)
         _TABLE_SETS.clear()
         _TABLE_SETS[id(table)] = cached
     return cached[1], cached[2]
