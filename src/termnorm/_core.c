@@ -1054,6 +1054,11 @@ static int quote_regions_impl(PyObject *text, Regions *out) {
             while (pos < n && p1[pos] != '\n' && p1[pos] != '"' && p1[pos] != 0xAB && p1[pos] != 0xBB) pos++;
             if (pos >= n) break;
             ch = p1[pos];
+        } else if (kind == PyUnicode_2BYTE_KIND) {
+            const Py_UCS2 *p2 = (const Py_UCS2 *)data;
+            while (pos < n && p2[pos] != '\n' && p2[pos] != '"' && p2[pos] < 0xAB) pos++;
+            if (pos >= n) break;
+            ch = p2[pos];
         } else {
             ch = PyUnicode_READ(kind, data, pos);
             if (ch != '\n' && ch != '"' && ch < 0xAB) continue;
@@ -1400,7 +1405,7 @@ static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, 
 }
 
 static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
-                             PyObject *check, Lazy *lz) {
+                             PyObject *check, Lazy *lz, int regions) {
     Py_ssize_t orig_len = PyUnicode_GET_LENGTH(text);
     PyObject *result = NULL, *matches = NULL, *regs = NULL;
     PyObject *readings = NULL; /* other readings of the last chosen match */
@@ -1457,7 +1462,8 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     Hit *hits = hb.items;
     Py_ssize_t nh = hb.n;
     if (nh > 1) qsort(hits, (size_t)nh, sizeof(Hit), hit_cmp);
-    if (quote_regions_impl(text, &reg) < 0) goto done;
+    /* the quotation regions: only for the matches, unless the caller wants them anyway */
+    if ((nh > 0 || regions) && quote_regions_impl(text, &reg) < 0) goto done;
     matches = PyList_New(0);
     if (matches == NULL) goto done;
     int kind = PyUnicode_KIND(text);
@@ -1576,7 +1582,7 @@ static PyObject *Core_find(Core *self, PyObject *args) {
     PyObject *result = NULL;
     if (f != NULL) {
         Lazy lz = {f, n, map, ftext, mapobj};
-        result = scan_select(self, text, f, n, map, check, &lz);
+        result = scan_select(self, text, f, n, map, check, &lz, 1);
     }
     PyMem_Free(f);
     if (map != NULL) PyBuffer_Release(&mapview);
@@ -1585,7 +1591,8 @@ static PyObject *Core_find(Core *self, PyObject *args) {
 
 /* match(text, check, keep=False) -> (matches, regions), or None when Python must fold the
  * text: fold() and find() in one pass, without making the folded text a Python object unless
- * check needs it. With keep, (matches, regions, folded, map): the fold too, for the typo layer. */
+ * check needs it. With keep, (matches, regions, folded, map): the fold too, for the typo layer.
+ * Without keep, regions are empty when there is no match (nothing to mark as quoted). */
 static PyObject *Core_match(Core *self, PyObject *args) {
     PyObject *text, *check;
     int keep = 0;
@@ -1595,7 +1602,7 @@ static PyObject *Core_match(Core *self, PyObject *args) {
     if (rc < 0) return NULL;
     if (rc == 1) Py_RETURN_NONE;
     Lazy lz = {fo.text, fo.len, fo.map, NULL, NULL};
-    PyObject *result = scan_select(self, text, fo.text, fo.len, fo.map, check, &lz);
+    PyObject *result = scan_select(self, text, fo.text, fo.len, fo.map, check, &lz, keep);
     if (result != NULL && keep) {
         PyObject *found = result;
         result = lazy_objects(&lz) < 0 ? NULL

@@ -169,7 +169,8 @@ class Matcher:
         Folds ``text`` itself when ``folded`` is not given (in the same C call), and returns that
         fold too with ``keep`` (else None in its place). Each match is ``(start, end, base_end,
         terms, ambiguous, key, quoted, opens, readings)`` in original offsets (see
-        :meth:`raw_match`); None also when the text needs the Python fold.
+        :meth:`raw_match`); None also when the text needs the Python fold. Without ``folded``
+        or ``keep``, the regions are empty when nothing matched (they are not looked for).
         """
         core = self.core if native.ENABLED else None
         if core is None or (folded is not None and folded.segments):
