@@ -1833,18 +1833,19 @@ static PyObject *Core_stats(Core *self, PyObject *unused) {
 
 /* ---------------------------------------------------------------- annotations */
 
-/* assemble(type, text, matches, templates, miss) -> list of annotations.
+/* assemble(type, text, matches, copies, miss) -> list of annotations.
  *
  * Each match of match()/find() becomes an instance of `type` (a named tuple whose first two
  * fields are start and end). A corpus repeats its surfaces, and an annotation depends only on
- * the match's key, terms, surface, base length, ambiguity, sentence start and quotation: for
- * those seen before, a copy of the earlier annotation (from `templates`, a dict) with this
- * match's offsets. For the others miss(match) returns (annotation, reusable). */
+ * the match's surface, key, terms, base length, ambiguity, sentence start and quotation: for
+ * those seen before, a copy of the earlier annotation with this match's offsets. `copies` is a
+ * dict from surface to a list of (code, base length, terms, annotation), code packing the key
+ * and the three flags. For the others miss(match) returns (annotation, reusable). */
 static PyObject *assemble(PyObject *module, PyObject *args) {
     PyTypeObject *type;
-    PyObject *text, *matches, *templates, *miss;
+    PyObject *text, *matches, *copies, *miss;
     if (!PyArg_ParseTuple(args, "O!UO!O!O:assemble", &PyType_Type, &type, &text, &PyList_Type, &matches, &PyDict_Type,
-                          &templates, &miss))
+                          &copies, &miss))
         return NULL;
     if (!PyType_IsSubtype(type, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "assemble() makes tuples");
@@ -1854,25 +1855,34 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
     PyObject *out = PyList_New(nm);
     if (out == NULL) return NULL;
     for (Py_ssize_t i = 0; i < nm; i++) {
-        PyObject *m = PyList_GET_ITEM(matches, i), *ann = NULL, *key = NULL;
+        PyObject *m = PyList_GET_ITEM(matches, i), *ann = NULL, *surface = NULL;
         if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) != 9) {
             PyErr_SetString(PyExc_TypeError, "a match is a tuple of nine");
             goto fail;
         }
         Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 0)), end = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 1)),
-                   base_end = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 2));
+                   base_len = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 2)) - start;
+        long code = PyLong_AsLong(PyTuple_GET_ITEM(m, 5)) * 8 + (PyTuple_GET_ITEM(m, 4) == Py_True) +
+                    2 * (PyTuple_GET_ITEM(m, 7) == Py_True) + 4 * (PyTuple_GET_ITEM(m, 6) == Py_True);
         if (PyErr_Occurred()) goto fail;
-        if (PyTuple_GET_ITEM(m, 8) == Py_None) {
-            PyObject *surface = PyUnicode_Substring(text, start, end);
-            PyObject *base_len = surface ? PyLong_FromSsize_t(base_end - start) : NULL;
-            if (base_len != NULL)
-                key = PyTuple_Pack(7, PyTuple_GET_ITEM(m, 5), PyTuple_GET_ITEM(m, 3), surface, base_len,
-                                   PyTuple_GET_ITEM(m, 4), PyTuple_GET_ITEM(m, 7), PyTuple_GET_ITEM(m, 6));
-            Py_XDECREF(surface);
-            Py_XDECREF(base_len);
-            if (key == NULL) goto fail;
-            PyObject *tpl = PyDict_GetItemWithError(templates, key);
-            if (tpl == NULL && PyErr_Occurred()) goto fail;
+        PyObject *terms = PyTuple_GET_ITEM(m, 3);
+        int reusable = PyTuple_GET_ITEM(m, 8) == Py_None; /* other readings: always resolved anew */
+        if (reusable) {
+            surface = PyUnicode_Substring(text, start, end);
+            if (surface == NULL) goto fail;
+            PyObject *bucket = PyDict_GetItemWithError(copies, surface), *tpl = NULL;
+            if (bucket == NULL && PyErr_Occurred()) goto fail;
+            for (Py_ssize_t k = 0; bucket != NULL && k < PyList_GET_SIZE(bucket); k++) {
+                PyObject *e = PyList_GET_ITEM(bucket, k);
+                if (PyLong_AsLong(PyTuple_GET_ITEM(e, 0)) != code || PyLong_AsSsize_t(PyTuple_GET_ITEM(e, 1)) != base_len)
+                    continue;
+                int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(e, 2), terms, Py_EQ);
+                if (same < 0) goto fail;
+                if (same) {
+                    tpl = PyTuple_GET_ITEM(e, 3);
+                    break;
+                }
+            }
             if (tpl != NULL) {
                 Py_ssize_t nf = PyTuple_GET_SIZE(tpl);
                 ann = type->tp_alloc(type, nf);
@@ -1886,7 +1896,7 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
                     Py_INCREF(v);
                     PyTuple_SET_ITEM(ann, f, v);
                 }
-                Py_DECREF(key);
+                Py_DECREF(surface);
                 PyList_SET_ITEM(out, i, ann);
                 continue;
             }
@@ -1903,12 +1913,31 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
         Py_INCREF(ann);
         int reuse = PyObject_IsTrue(PyTuple_GET_ITEM(got, 1));
         Py_DECREF(got);
-        if (reuse < 0 || (reuse && key != NULL && PyDict_SetItem(templates, key, ann) < 0)) goto fail;
-        Py_XDECREF(key);
+        if (reuse < 0) goto fail;
+        if (reuse && reusable) {
+            PyObject *bucket = PyDict_GetItemWithError(copies, surface);
+            if (bucket == NULL) {
+                if (PyErr_Occurred()) goto fail;
+                PyObject *fresh = PyList_New(0);
+                if (fresh == NULL || PyDict_SetItem(copies, surface, fresh) < 0) {
+                    Py_XDECREF(fresh);
+                    goto fail;
+                }
+                bucket = fresh;
+                Py_DECREF(fresh); /* the dict holds it */
+            }
+            PyObject *e = Py_BuildValue("(lnOO)", code, base_len, terms, ann);
+            if (e == NULL || PyList_Append(bucket, e) < 0) {
+                Py_XDECREF(e);
+                goto fail;
+            }
+            Py_DECREF(e);
+        }
+        Py_XDECREF(surface);
         PyList_SET_ITEM(out, i, ann);
         continue;
     fail:
-        Py_XDECREF(key);
+        Py_XDECREF(surface);
         Py_XDECREF(ann);
         Py_DECREF(out);
         return NULL;

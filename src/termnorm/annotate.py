@@ -325,7 +325,7 @@ def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) ->
     """What was already worked out with this glossary, style, options and language.
 
     Two dicts: the resolutions of :func:`_resolve`, and the annotations the C core copies for
-    the matches it has seen (see :func:`_build_native`).
+    the matches it has seen, by surface (see :func:`_build_native`).
     """
     per_glossary = _RESOLVED.get(glossary)
     if per_glossary is None:
