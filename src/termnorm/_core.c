@@ -1896,6 +1896,13 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
                     Py_INCREF(v);
                     PyTuple_SET_ITEM(ann, f, v);
                 }
+                /* An annotation holding nothing the collector tracks (strings, numbers, tuples
+                   of strings) can be in no reference cycle: untracked, a corpus of them is not
+                   walked again and again by the collector (it untracks plain tuples so itself,
+                   but not named tuples). */
+                int tracked = 0;
+                for (Py_ssize_t f = 2; f < nf && !tracked; f++) tracked = PyObject_GC_IsTracked(PyTuple_GET_ITEM(tpl, f));
+                if (!tracked) PyObject_GC_UnTrack(ann);
                 Py_DECREF(surface);
                 PyList_SET_ITEM(out, i, ann);
                 continue;
