@@ -216,3 +216,20 @@ def test_long_texts_cut_in_parts_find_every_term(real_glossary: Glossary) -> Non
         text = "x" * shift + " " + body
         _agree(real_glossary, text)
         assert len(annotate_text(text, real_glossary, fuzzy=False)) >= 12 * 15
+
+
+@needs_core
+def test_stop_words_count_in_the_first_5000_characters_only(real_glossary: Glossary) -> None:
+    core = real_glossary.matcher.core
+    filler = "qqq "  # in no language's stop words
+    cases = {
+        filler * 1100 + "und die der das " * 3: "de",  # inside the window
+        filler * 1250 + "und die der das " * 3: "en",  # after it: no stop word, English by default
+        # "des" cut by the window's end reads "de" (Turkish), as the Python detector cuts it
+        "q" * 4997 + " des" + " x" * 20: "tr",
+    }
+    for text, lang in cases.items():
+        assert detect_language(text, real_glossary.table)[0] == lang
+        assert detect_language_native(core, text) == detect_language(text, real_glossary.table)
+        spans = [(10, 14), (4990, 4994)]
+        assert detect_language_native(core, text, spans) == detect_language(_between(text, spans), real_glossary.table)

@@ -1741,44 +1741,52 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
         flags |= l_ & (L_UYGHUR | L_KK_ONLY | L_UG_KK | L_ZHE | L_KY);                                                \
         bpos++;                                                                                                        \
     } while (0)
-/* LANG_CHAR for an ASCII character: a letter is Latin, nothing else counts but as a word's end */
-#define ASCII_CHAR(c)                                                                                                  \
+/* LANG_CHAR for a run of ASCII letters [i, j_): all Latin; only those in the stop-word window
+   go into the word, and only while it can still be a stop word */
+#define ASCII_WORD()                                                                                                   \
     do {                                                                                                               \
-        uint16_t l_ = lcls[(c)];                                                                                       \
-        if (l_ & L_WORD) {                                                                                             \
-            if (bpos < 5000) {                                                                                         \
-                if (!inword) {                                                                                         \
-                    inword = 1;                                                                                        \
-                    wlen = 0;                                                                                          \
-                    wbad = 0;                                                                                          \
-                    wh = STOP_SEED;                                                                                    \
-                }                                                                                                      \
-                if (wbad || !(l_ & L_STOPCHAR) || wlen >= STOP_MAX) {                                                  \
+        Py_ssize_t len_ = j_ - i, in_ = bpos < 5000 ? 5000 - bpos : 0;                                                 \
+        if (in_ > len_) in_ = len_;                                                                                    \
+        if (in_ > 0) {                                                                                                 \
+            if (!inword) {                                                                                             \
+                inword = 1;                                                                                            \
+                wlen = 0;                                                                                              \
+                wbad = 0;                                                                                              \
+                wh = STOP_SEED;                                                                                        \
+            }                                                                                                          \
+            for (Py_ssize_t k_ = i; k_ < i + in_ && !wbad; k_++) {                                                     \
+                Py_UCS4 lc_ = p_[k_] | 0x20;                                                                           \
+                if (!(lcls[p_[k_]] & L_STOPCHAR) || wlen >= STOP_MAX) {                                                \
                     wbad = 1;                                                                                          \
                 } else {                                                                                               \
-                    Py_UCS4 lc_ = (c) | 0x20;                                                                          \
                     word[wlen++] = lc_;                                                                                \
                     wh = STOP_STEP(wh, lc_);                                                                           \
                 }                                                                                                      \
-            } else if (inword) {                                                                                       \
-                END_WORD();                                                                                            \
             }                                                                                                          \
-            latin++;                                                                                                   \
-            if (firsts[1] < 0) firsts[1] = bpos;                                                                       \
-        } else if (inword) {                                                                                           \
-            END_WORD();                                                                                                \
         }                                                                                                              \
-        bpos++;                                                                                                        \
+        if (in_ < len_ && inword) END_WORD();                                                                          \
+        latin += len_;                                                                                                 \
+        if (firsts[1] < 0) firsts[1] = bpos;                                                                           \
+        bpos += len_;                                                                                                  \
     } while (0)
 #define LANG_RUN(TYPE)                                                                                                 \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
-        for (; i < stop_at; i++) {                                                                                     \
+        while (i < stop_at) {                                                                                          \
             Py_UCS4 c_ = p_[i];                                                                                        \
-            if (c_ < 128)                                                                                              \
-                ASCII_CHAR(c_);                                                                                        \
-            else                                                                                                       \
+            if (c_ >= 128) {                                                                                           \
                 LANG_CHAR(c_);                                                                                         \
+                i++;                                                                                                   \
+            } else if (lcls[c_] & L_WORD) {                                                                            \
+                Py_ssize_t j_ = i + 1;                                                                                 \
+                while (j_ < stop_at && p_[j_] < 128 && (lcls[p_[j_]] & L_WORD)) j_++;                                  \
+                ASCII_WORD();                                                                                      \
+                i = j_;                                                                                                \
+            } else {                                                                                                   \
+                if (inword) END_WORD();                                                                                \
+                bpos++;                                                                                                \
+                i++;                                                                                                   \
+            }                                                                                                          \
         }                                                                                                              \
     } while (0)
     while (i < n && bpos < sample) {
@@ -1804,7 +1812,7 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
             LANG_RUN(Py_UCS4);
     }
 #undef LANG_RUN
-#undef ASCII_CHAR
+#undef ASCII_WORD
 #undef LANG_CHAR
     counts[run_script] += run;
     counts[1] += latin;
