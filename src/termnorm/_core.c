@@ -73,6 +73,7 @@ typedef struct {
     size_t hcap, hcount;
     int32_t nrows;   /* states 0 .. nrows-1 have a row of `dense` (their own number) */
     int32_t maxlen;  /* the longest key */
+    uint8_t plain[128]; /* ASCII characters folded one to one into something else than a space */
     int32_t *dense;  /* rows of 128: the full transition (failures resolved) on an ASCII character */
     int32_t *report; /* per state: the first state of its output chain (itself or a dictionary link), or -1 */
     int32_t nkeys;
@@ -458,6 +459,9 @@ static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
         read_bytes(lcls, self->lcls, TABLE_SIZE * sizeof(uint16_t), "lcls") < 0 ||
         read_bytes(kflags, self->kflags, (size_t)nkeys, "kflags") < 0)
         return -1;
+    for (int c = 0; c < 128; c++)
+        self->plain[c] = !(self->cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) && self->lut[c] != ' ' &&
+                         !(self->lut[c] >= 0x430 && self->lut[c] <= 0x4FF);
     Py_INCREF(astral);
     self->astral = astral;
     Py_INCREF(astral_lang);
@@ -626,6 +630,21 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
             map[2 * o + 1] = (int32_t)(i + 1);                                                                         \
             o++;                                                                                                       \
             prev = f;                                                                                                  \
+            /* then the ASCII characters that fold to one other than a space, as a run */                              \
+            if (f != ' ') {                                                                                            \
+                while (i + 1 < n && p_[i + 1] < 128 && plain[p_[i + 1]]) {                                             \
+                    i++;                                                                                               \
+                    f = lut[p_[i]];                                                                                    \
+                    res[o] = f;                                                                                        \
+                    map[2 * o] = (int32_t)i;                                                                           \
+                    map[2 * o + 1] = (int32_t)(i + 1);                                                                 \
+                    o++;                                                                                               \
+                    has2 = 1;                                                                                          \
+                    before2 = before;                                                                                  \
+                    before = f;                                                                                        \
+                }                                                                                                      \
+                prev = f;                                                                                              \
+            }                                                                                                          \
         }                                                                                                              \
     } while (0)
 
@@ -633,7 +652,7 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
-    const uint8_t *cls = self->cls;
+    const uint8_t *cls = self->cls, *plain = self->plain;
     const uint32_t *lut = self->lut;
     Py_UCS4 *res = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_UCS4));
     int32_t *map = PyMem_Malloc((size_t)(2 * n + 2) * sizeof(int32_t));
