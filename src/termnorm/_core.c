@@ -593,15 +593,31 @@ typedef struct {
 static int fold_general(Core *self, PyObject *text, FoldOut *out);
 
 /* The common case in one pass: every character folded one to one, runs of spaces made one
- * space, and a space between two characters that join (Chinese text, "7. 5") dropped, as the
- * general fold below would. A deleted or expanded character, or one beyond the table, is left
- * to the general fold. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
+ * space, soft hyphens (deleted characters) inside words dropped, and a space between two
+ * characters that join (Chinese text, "7. 5") dropped, as the general fold below would. An
+ * expanded character, one beyond the table, or a deleted one next to a space is left to the
+ * general fold. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
 #define FOLD_FAST(TYPE)                                                                                                \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
         for (Py_ssize_t i = 0; i < n; i++) {                                                                           \
             Py_UCS4 c = p_[i];                                                                                         \
-            if (c >= TABLE_SIZE || (cls[c] & (C_UNFIT | C_DELETE | C_EXPAND))) goto general;                           \
+            if (c >= TABLE_SIZE) goto general;                                                                         \
+            if (cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) {                                                            \
+                /* a run of deleted characters (soft hyphens) between two characters that are not                      \
+                   spaces: it only goes; next to a space or an expansion it is the general fold's */                   \
+                if ((cls[c] & (C_UNFIT | C_EXPAND)) || prev == ' ') goto general;                                      \
+                Py_ssize_t j = i + 1;                                                                                  \
+                for (; j < n; j++) {                                                                                   \
+                    Py_UCS4 d = p_[j];                                                                                 \
+                    if (d >= TABLE_SIZE || (cls[d] & (C_UNFIT | C_EXPAND))) goto general;                              \
+                    if (!(cls[d] & C_DELETE)) break;                                                                   \
+                }                                                                                                      \
+                if (j < n && lut[p_[j]] == ' ') goto general;                                                          \
+                edited = 1;                                                                                            \
+                i = j - 1;                                                                                             \
+                continue;                                                                                              \
+            }                                                                                                          \
             Py_UCS4 f = lut[c];                                                                                        \
             if (f == ' ') {                                                                                            \
                 if (prev == ' ') {                                                                                     \
