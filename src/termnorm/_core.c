@@ -590,35 +590,84 @@ typedef struct {
     int32_t *map; /* 2 * len: original start and end of each folded character; NULL when identity */
 } FoldOut;
 
+/* the expansion of c (the characters it folds into), up to 4; 0 when longer, -1 error */
+static int expansion(Core *self, Py_UCS4 c, Py_UCS4 *r) {
+    PyObject *key = PyLong_FromUnsignedLong(c);
+    if (key == NULL) return -1;
+    PyObject *v = PyDict_GetItemWithError(self->expand, key);
+    Py_DECREF(key);
+    if (v == NULL) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion missing");
+        return -1;
+    }
+    Py_ssize_t nr = PyUnicode_GET_LENGTH(v);
+    if (nr > 4) return 0;
+    for (Py_ssize_t j = 0; j < nr; j++) r[j] = PyUnicode_READ_CHAR(v, j);
+    return (int)nr;
+}
+
 static int fold_general(Core *self, PyObject *text, FoldOut *out);
 
 /* The common case in one pass: every character folded one to one, runs of spaces made one
- * space, soft hyphens (deleted characters) inside words dropped, and a space between two
- * characters that join (Chinese text, "7. 5") dropped, as the general fold below would. An
- * expanded character, one beyond the table, or a deleted one next to a space is left to the
- * general fold. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
+ * space, soft hyphens inside words dropped, ligatures written out, and a space between two
+ * characters that join (Chinese text, "7. 5") dropped, as the general fold below would. A
+ * deletion or expansion next to a space or another one is left to the general fold, which
+ * merges neighbouring edits. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
 #define FOLD_FAST(TYPE)                                                                                                \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
         for (Py_ssize_t i = 0; i < n; i++) {                                                                           \
-            Py_UCS4 c = p_[i];                                                                                         \
-            if (c >= TABLE_SIZE) goto general;                                                                         \
-            if (cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) {                                                            \
-                /* a run of deleted characters (soft hyphens) between two characters that are not                      \
-                   spaces: it only goes; next to a space or an expansion it is the general fold's */                   \
-                if ((cls[c] & (C_UNFIT | C_EXPAND)) || prev == ' ') goto general;                                      \
+            Py_UCS4 c = p_[i], f;                                                                                      \
+            if (c >= TABLE_SIZE) { /* beyond the table: a look-up, one to one (astral Han folds) */                    \
+                if (fold_astral(self, c, &f) < 0) goto error;                                                          \
+                if (f == ' ') goto general;                                                                            \
+            } else if (cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) {                                                     \
+                /* a deleted run (soft hyphens) or an expansion (ligatures) between two characters                     \
+                   that are neither spaces nor other edits: it only goes, or is written out; next                      \
+                   to a space or another edit it is the general fold's, which merges them */                           \
+                if ((cls[c] & C_UNFIT) || prev == ' ' || last_edit == i) goto general;                                 \
                 Py_ssize_t j = i + 1;                                                                                  \
-                for (; j < n; j++) {                                                                                   \
-                    Py_UCS4 d = p_[j];                                                                                 \
-                    if (d >= TABLE_SIZE || (cls[d] & (C_UNFIT | C_EXPAND))) goto general;                              \
-                    if (!(cls[d] & C_DELETE)) break;                                                                   \
+                if (cls[c] & C_EXPAND) {                                                                               \
+                    if (cls[c] & C_DELETE) goto general;                                                               \
+                } else {                                                                                               \
+                    for (; j < n; j++) {                                                                               \
+                        Py_UCS4 d = p_[j];                                                                             \
+                        if (d >= TABLE_SIZE || (cls[d] & (C_UNFIT | C_EXPAND))) goto general;                          \
+                        if (!(cls[d] & C_DELETE)) break;                                                               \
+                    }                                                                                                  \
                 }                                                                                                      \
-                if (j < n && lut[p_[j]] == ' ') goto general;                                                          \
+                if (j < n && (p_[j] >= TABLE_SIZE || (cls[p_[j]] & (C_UNFIT | C_DELETE | C_EXPAND)) ||                 \
+                              lut[p_[j]] == ' '))                                                                      \
+                    goto general;                                                                                      \
+                if (cls[c] & C_EXPAND) {                                                                               \
+                    Py_UCS4 r[4];                                                                                      \
+                    int nr = expansion(self, c, r);                                                                    \
+                    if (nr < 0) goto error;                                                                            \
+                    if (nr == 0 || o + nr > i + FAST_ROOM) goto general;                                               \
+                    for (int k = 0; k < nr; k++) {                                                                     \
+                        if (r[k] == ' ' || (r[k] >= 0x430 && r[k] <= 0x4FF)) goto general;                             \
+                        res[o] = r[k];                                                                                 \
+                        map[2 * o] = (int32_t)i;                                                                       \
+                        map[2 * o + 1] = (int32_t)(i + 1);                                                             \
+                        o++;                                                                                           \
+                        prev = r[k];                                                                                   \
+                    }                                                                                                  \
+                }                                                                                                      \
+                /* the join rule reads the text before edits, where the edited character still                         \
+                   stands (its one-to-one fold): it is the last character before what follows */                       \
+                if (lut[p_[j - 1]] != ' ') {                                                                           \
+                    has2 = before_set;                                                                                 \
+                    before2 = before;                                                                                  \
+                    before = lut[p_[j - 1]];                                                                           \
+                    before_set = 1;                                                                                    \
+                }                                                                                                      \
                 edited = 1;                                                                                            \
+                last_edit = j;                                                                                         \
                 i = j - 1;                                                                                             \
                 continue;                                                                                              \
+            } else {                                                                                                   \
+                f = lut[c];                                                                                            \
             }                                                                                                          \
-            Py_UCS4 f = lut[c];                                                                                        \
             if (f == ' ') {                                                                                            \
                 if (prev == ' ') {                                                                                     \
                     map[2 * o - 1] = (int32_t)(i + 1);                                                                 \
@@ -664,14 +713,18 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
         }                                                                                                              \
     } while (0)
 
+#define FAST_ROOM 64
+
 static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     const uint8_t *cls = self->cls, *plain = self->plain;
     const uint32_t *lut = self->lut;
-    Py_UCS4 *res = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_UCS4));
-    int32_t *map = PyMem_Malloc((size_t)(2 * n + 2) * sizeof(int32_t));
+    /* room for the text, and for ligatures written out to up to FAST_ROOM more characters */
+    Py_ssize_t cap = n + FAST_ROOM;
+    Py_UCS4 *res = PyMem_Malloc((size_t)cap * sizeof(Py_UCS4));
+    int32_t *map = PyMem_Malloc((size_t)(2 * cap) * sizeof(int32_t));
     if (res == NULL || map == NULL) {
         PyMem_Free(res);
         PyMem_Free(map);
@@ -681,6 +734,7 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t o = 0;
     Py_UCS4 prev = 0, before = 0, before2 = 0; /* the last character, the last two non-spaces */
     int edited = 0, any_cyr = 0, has2 = 0, before_set = 0;
+    Py_ssize_t last_edit = -1; /* where the last deletion or expansion ended */
     if (kind == PyUnicode_1BYTE_KIND)
         FOLD_FAST(Py_UCS1);
     else if (kind == PyUnicode_2BYTE_KIND)
@@ -712,6 +766,10 @@ general:
     PyMem_Free(res);
     PyMem_Free(map);
     return 2;
+error:
+    PyMem_Free(res);
+    PyMem_Free(map);
+    return -1;
 }
 #undef FOLD_FAST
 
