@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import termnorm.compiled
+import termnorm.typo_index
 from termnorm import Glossary, annotate_text, load_glossary
 
 Load = Callable[..., Glossary]
@@ -145,3 +146,26 @@ def test_cli_no_cache_writes_nothing(run_cli: Callable[..., Any], tmp_path: Path
     )
     assert done.stdout == "Uyghurs\n"
     assert len(_cache_files(folder)) == 1
+
+
+def test_the_typo_layer_starts_from_the_cache(fresh_load: Load, cache_dir: Path, glossary_copy: Path) -> None:
+    # The typo targets are compiled with the glossary: a new process that loads the cache and
+    # annotates a text of glossary words only neither rebuilds them nor reads the word list.
+    import subprocess
+    import sys
+
+    fresh_load(glossary_copy)  # writes the cache
+    assert _cache_files(cache_dir)
+    code = (
+        "import sys, termnorm.typo_index as t\n"
+        "from termnorm import load_glossary, annotate_text\n"
+        f"g = load_glossary({str(glossary_copy)!r})\n"
+        "built = []\n"
+        "t.FuzzyIndex._build = lambda self: built.append(1)\n"
+        "found = annotate_text('Uighur', g)\n"
+        "print(len(found), len(built), t.english_words.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "0", "0"]
+    fresh = termnorm.typo_index.FuzzyIndex(load_glossary(glossary_copy, cache=False).matcher)
+    assert fresh.static == load_glossary(glossary_copy).typo_targets

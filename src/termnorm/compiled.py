@@ -25,7 +25,7 @@ from .glossary import GlossaryData, Vocabulary, content_hash, default_glossary_p
 from .matcher import Matcher
 from .model import Entry, Style, Term
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class Glossary:
@@ -47,6 +47,9 @@ class Glossary:
         # entries whose words put the next term at a distance ("so-called"): see quotes.distanced
         self.distancing: frozenset[str] = frozenset(eid for eid, e in self.entries.items() if e.distancing)
         self.matcher = Matcher(self.terms, self.table)
+        from .typo_index import typo_targets  # the typo layer's reading of the glossary, cached with it
+
+        self.typo_targets = typo_targets(self.matcher)
         problems = self._conflicts()
         if problems:
             raise GlossaryErrors(problems)

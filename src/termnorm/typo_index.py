@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -16,9 +16,6 @@ from itertools import pairwise
 from threading import Lock
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from .fold import is_word_char
 from .matcher import KeyInfo, Matcher, RawMatch
@@ -108,55 +105,94 @@ class _KeyShape:
     stem: bool
 
 
+def _neighbour_index(
+    shapes: Sequence[_KeyShape], occurrences: dict[str, list[tuple[int, int]]]
+) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+    """(target, side, neighbour token) -> the (shape, slot) places of the target.
+
+    A misspelled token is aligned only with the forms whose neighbouring token stands next
+    to it in the text (or may be misspelled there): a common token such as "uyghur" opens
+    hundreds of forms, and trying each would cost more than the rest of the layer.
+    """
+    out: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for target, places in occurrences.items():
+        for shape_id, j in places:
+            shape = shapes[shape_id]
+            if j > 0 and len(shape.separators[j - 1]) == 1:
+                key = (target, "before", shape.slots[j - 1].token)
+            elif j + 1 < len(shape.slots) and len(shape.separators[j]) == 1:
+                key = (target, "after", shape.slots[j + 1].token)
+            else:
+                key = (target, "", "")  # a form of one token, or an unusual separator
+            out.setdefault(key, []).append((shape_id, j))
+    return out
+
+
+@dataclass(frozen=True)
+class TypoTargets:
+    """What the typo layer reads a glossary as: which tokens may be misspelled, in which forms.
+
+    Built once when the glossary is compiled and cached with it (see :func:`typo_targets`), so
+    a command starts without reading the English word list or walking every key.
+    """
+
+    glossary_tokens: frozenset[str]
+    shapes: tuple[_KeyShape, ...]
+    occurrences: dict[str, list[tuple[int, int]]]  # target -> (shape, slot)
+    by_neighbour: dict[tuple[str, str, str], list[tuple[int, int]]]
+    stem_targets: list[str]
+
+
+def typo_targets(matcher: Matcher) -> TypoTargets:
+    """The typo targets of a compiled matcher (what the compiled glossary keeps)."""
+    return FuzzyIndex(matcher).static
+
+
 class FuzzyIndex:
     """The glossary's fuzzy targets and the cached reading of every text token seen so far."""
 
-    def __init__(self, matcher: Matcher, words: frozenset[str] | None = None) -> None:
+    def __init__(self, matcher: Matcher, words: frozenset[str] | None = None, static: TypoTargets | None = None) -> None:
         self.matcher = matcher
-        self.words = english_words() if words is None else words
-        self.glossary_tokens: set[str] = set()
-        self.shapes: list[_KeyShape] = []
-        self.occurrences: dict[str, list[tuple[int, int]]] = {}  # target -> (shape, slot)
-        for info in matcher.keys:
-            for token in _TOKEN_RE.findall(info.key):
-                self.glossary_tokens.add(token)
-        for key_id, info in enumerate(matcher.keys):
-            shape = self._shape(key_id, info)
-            if shape is None:
-                continue
-            for j, slot in enumerate(shape.slots):
-                if slot.fuzzy:
-                    self.occurrences.setdefault(slot.token, []).append((len(self.shapes), j))
-            self.shapes.append(shape)
-        self.targets = sorted(self.occurrences)
-        self._by_neighbour = self._neighbour_index()
-        self.stem_targets = sorted(
-            {s.slots[-1].token for s in self.shapes if s.stem and s.slots[-1].fuzzy and len(s.slots[-1].token) >= _MIN_STEM}
-        )
+        self._words = words
+        if static is None:
+            static = self._build()
+        self.static = static
+        self.glossary_tokens = static.glossary_tokens
+        self.shapes = static.shapes
+        self.occurrences = static.occurrences
+        self.targets = sorted(static.occurrences)
+        self._by_neighbour = static.by_neighbour
+        self.stem_targets = static.stem_targets
         self._cache: dict[str, tuple[Correction, ...]] = {}
         self._plain: set[str] = set()  # tokens of the cache without a reading
         self.surfaces: dict[tuple[tuple[int, ...], str, bool], str] = {}  # see _surface_token
         self._lock = Lock()
 
-    def _neighbour_index(self) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
-        """(target, side, neighbour token) -> the (shape, slot) places of the target.
+    @property
+    def words(self) -> frozenset[str]:
+        """The English word list, read when a token first needs it."""
+        if self._words is None:
+            self._words = english_words()
+        return self._words
 
-        A misspelled token is aligned only with the forms whose neighbouring token stands next
-        to it in the text (or may be misspelled there): a common token such as "uyghur" opens
-        hundreds of forms, and trying each would cost more than the rest of the layer.
-        """
-        out: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
-        for target, places in self.occurrences.items():
-            for shape_id, j in places:
-                shape = self.shapes[shape_id]
-                if j > 0 and len(shape.separators[j - 1]) == 1:
-                    key = (target, "before", shape.slots[j - 1].token)
-                elif j + 1 < len(shape.slots) and len(shape.separators[j]) == 1:
-                    key = (target, "after", shape.slots[j + 1].token)
-                else:
-                    key = (target, "", "")  # a form of one token, or an unusual separator
-                out.setdefault(key, []).append((shape_id, j))
-        return out
+    def _build(self) -> TypoTargets:
+        tokens: set[str] = set()
+        for info in self.matcher.keys:
+            tokens.update(_TOKEN_RE.findall(info.key))
+        shapes: list[_KeyShape] = []
+        occurrences: dict[str, list[tuple[int, int]]] = {}
+        for key_id, info in enumerate(self.matcher.keys):
+            shape = self._shape(key_id, info)
+            if shape is None:
+                continue
+            for j, slot in enumerate(shape.slots):
+                if slot.fuzzy:
+                    occurrences.setdefault(slot.token, []).append((len(shapes), j))
+            shapes.append(shape)
+        stems = sorted(
+            {s.slots[-1].token for s in shapes if s.stem and s.slots[-1].fuzzy and len(s.slots[-1].token) >= _MIN_STEM}
+        )
+        return TypoTargets(frozenset(tokens), tuple(shapes), occurrences, _neighbour_index(shapes, occurrences), stems)
 
     def neighbours(self, target: str, before: str, after: str) -> list[tuple[int, int]]:
         """The (shape, slot) places of ``target`` that the tokens around it may fit."""
@@ -246,6 +282,8 @@ class FuzzyIndex:
     def _read(self, token: str) -> tuple[Correction, ...]:
         if not self.targets or self.refusal(token) is not None:
             return ()
+        from rapidfuzz.distance import OSA  # here: loading a compiled glossary must not import it
+
         found: dict[tuple[str, int], Correction] = {}
         for length, base in _bases(token):
             for c in self._near(base, length, self.targets):
@@ -263,6 +301,9 @@ class FuzzyIndex:
         return tuple(sorted(found.values(), key=lambda c: (c.edits, -c.length, c.target)))
 
     def _near(self, base: str, length: int, targets: list[str]) -> Iterator[Correction]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         for target, edits, _ in process.extract(base, targets, scorer=OSA.distance, score_cutoff=3, limit=None):
             # Typos seldom hit the first letter: "Michelet" is not two typos from "Bachelet".
             if 0 < edits <= _limit(target) and (edits == 1 or base[0] == target[0]):
@@ -295,5 +336,5 @@ def fuzzy_index(glossary: Glossary) -> FuzzyIndex:
     with _INDEX_LOCK:
         index = _INDEXES.get(glossary)
         if index is None:
-            index = _INDEXES[glossary] = FuzzyIndex(glossary.matcher)
+            index = _INDEXES[glossary] = FuzzyIndex(glossary.matcher, static=glossary.typo_targets)
         return index
