@@ -587,8 +587,95 @@ static int char_before(const Py_UCS4 *flat, Py_ssize_t pos, Py_UCS4 *out) {
 typedef struct {
     Py_UCS4 *text; /* folded */
     Py_ssize_t len;
-    int32_t *map; /* 2 * len: original start and end of each folded character; NULL when identity */
+    int32_t *map;     /* 2 * len: original start and end of each folded character (the general fold) */
+    int32_t *anchors; /* or, from the one-pass fold, the anchors of an OffMap (see below) */
+    Py_ssize_t nanchors;
 } FoldOut;
+
+/* Where each folded character comes from in the original text: its start and end there.
+ * Either `pairs` (two numbers per folded character) or `anchors`: the (position, start, end) of
+ * each folded character that does not follow on from the one before it (its start is not the
+ * previous one's end, or it is not one character long), in order; every other character starts
+ * where the previous one ended and is one long. No pairs and no anchors: the identity. Twelve
+ * bytes per paragraph break instead of eight per character. */
+typedef struct {
+    const int32_t *pairs;
+    const int32_t *anchors;
+    Py_ssize_t nanchors;
+} OffMap;
+
+static void off_pair(const OffMap *m, Py_ssize_t o, Py_ssize_t *s, Py_ssize_t *e) {
+    if (m->pairs != NULL) {
+        *s = m->pairs[2 * o];
+        *e = m->pairs[2 * o + 1];
+        return;
+    }
+    Py_ssize_t lo = 0, hi = m->nanchors; /* the anchors at or before o */
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (m->anchors[3 * mid] <= o)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) {
+        *s = o;
+        *e = o + 1;
+        return;
+    }
+    const int32_t *a = m->anchors + 3 * (lo - 1);
+    if (a[0] == o) {
+        *s = a[1];
+        *e = a[2];
+    } else {
+        *s = a[2] + (o - a[0] - 1);
+        *e = *s + 1;
+    }
+}
+
+/* the original start of folded position p (the text's length at the end), and the original end
+   of the folded text up to p */
+static Py_ssize_t off_start(const OffMap *m, Py_ssize_t p, Py_ssize_t n, Py_ssize_t orig_len) {
+    Py_ssize_t s, e;
+    if (p >= n) return m->pairs == NULL && m->anchors == NULL ? p : orig_len;
+    off_pair(m, p, &s, &e);
+    return s;
+}
+
+static Py_ssize_t off_end(const OffMap *m, Py_ssize_t p) {
+    Py_ssize_t s, e;
+    if (p <= 0) return 0;
+    off_pair(m, p - 1, &s, &e);
+    return e;
+}
+
+/* the pairs of an OffMap of n folded characters (a new array), or NULL with MemoryError */
+static int32_t *off_pairs(const OffMap *m, Py_ssize_t n) {
+    int32_t *out = PyMem_Malloc((size_t)(2 * n + 2) * sizeof(int32_t));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t k = 0, last_end = 0;
+    for (Py_ssize_t o = 0; o < n; o++) {
+        Py_ssize_t s, e;
+        if (m->pairs != NULL) {
+            s = m->pairs[2 * o];
+            e = m->pairs[2 * o + 1];
+        } else if (k < m->nanchors && m->anchors[3 * k] == o) {
+            s = m->anchors[3 * k + 1];
+            e = m->anchors[3 * k + 2];
+            k++;
+        } else {
+            s = last_end;
+            e = s + 1;
+        }
+        out[2 * o] = (int32_t)s;
+        out[2 * o + 1] = (int32_t)e;
+        last_end = e;
+    }
+    return out;
+}
 
 /* the expansion of c (the characters it folds into), up to 4; 0 when longer, -1 error */
 static int expansion(Core *self, Py_UCS4 c, Py_UCS4 *r) {
@@ -613,6 +700,16 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
  * characters that join (Chinese text, "7. 5") dropped, as the general fold below would. A
  * deletion or expansion next to a space or another one is left to the general fold, which
  * merges neighbouring edits. 0 done, 1 Python must fold it, 2 not that case, -1 error. */
+/* one folded character from the original [s, e): an anchor unless it follows on */
+#define EMIT(ch, s, e)                                                                                                 \
+    do {                                                                                                               \
+        res[o] = (ch);                                                                                                 \
+        if ((Py_ssize_t)(s) != last_end || (Py_ssize_t)(e) != (Py_ssize_t)(s) + 1) {                                   \
+            if (anchors_push(&an, o, (s), (e)) < 0) goto error;                                                        \
+        }                                                                                                              \
+        last_end = (e);                                                                                                \
+        o++;                                                                                                           \
+    } while (0)
 #define FOLD_FAST(TYPE)                                                                                                \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
@@ -646,10 +743,7 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
                     if (nr == 0 || o + nr > i + FAST_ROOM) goto general;                                               \
                     for (int k = 0; k < nr; k++) {                                                                     \
                         if (r[k] == ' ' || (r[k] >= 0x430 && r[k] <= 0x4FF)) goto general;                             \
-                        res[o] = r[k];                                                                                 \
-                        map[2 * o] = (int32_t)i;                                                                       \
-                        map[2 * o + 1] = (int32_t)(i + 1);                                                             \
-                        o++;                                                                                           \
+                        EMIT(r[k], i, i + 1);                                                                          \
                         prev = r[k];                                                                                   \
                     }                                                                                                  \
                 }                                                                                                      \
@@ -661,7 +755,6 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
                     before = lut[p_[j - 1]];                                                                           \
                     before_set = 1;                                                                                    \
                 }                                                                                                      \
-                edited = 1;                                                                                            \
                 last_edit = j;                                                                                         \
                 i = j - 1;                                                                                             \
                 continue;                                                                                              \
@@ -669,20 +762,28 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
                 f = lut[c];                                                                                            \
             }                                                                                                          \
             if (f == ' ') {                                                                                            \
-                if (prev == ' ') {                                                                                     \
-                    map[2 * o - 1] = (int32_t)(i + 1);                                                                 \
-                    edited = 1;                                                                                        \
+                if (prev == ' ') { /* a run of spaces: one space, for all of it */                                     \
+                    sp_end = i + 1;                                                                                    \
+                    if (an.n > 0 && an.items[3 * (an.n - 1)] == o - 1)                                                 \
+                        an.items[3 * (an.n - 1) + 2] = (int32_t)sp_end;                                                \
+                    else if (anchors_push(&an, o - 1, sp_start, sp_end) < 0)                                           \
+                        goto error;                                                                                    \
+                    last_end = sp_end;                                                                                 \
                     continue;                                                                                          \
                 }                                                                                                      \
+                end_before_sp = last_end;                                                                              \
+                sp_start = i;                                                                                          \
+                sp_end = i + 1;                                                                                        \
             } else {                                                                                                   \
                 if (f >= 0x430 && f <= 0x4FF) any_cyr = 1;                                                             \
                 if (prev == ' ' && o >= 2) {                                                                           \
                     /* the space (or run) at o - 1 between `before` and f */                                           \
-                    int run = map[2 * o - 1] - map[2 * o - 2] >= 2;                                                    \
+                    int run = sp_end - sp_start >= 2;                                                                  \
                     int single = !run && !ascii && (cls_of(self, before) & C_GAP) && (cls_of(self, f) & C_GAP);        \
                     if ((run || single) && joins(self, has2, before2, before, f)) {                                    \
                         o--;                                                                                           \
-                        edited = 1;                                                                                    \
+                        if (an.n > 0 && an.items[3 * (an.n - 1)] == o) an.n--;                                         \
+                        last_end = end_before_sp;                                                                      \
                     }                                                                                                  \
                 }                                                                                                      \
                 has2 = before_set;                                                                                     \
@@ -690,28 +791,47 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
                 before = f;                                                                                            \
                 before_set = 1;                                                                                        \
             }                                                                                                          \
-            res[o] = f;                                                                                                \
-            map[2 * o] = (int32_t)i;                                                                                   \
-            map[2 * o + 1] = (int32_t)(i + 1);                                                                         \
-            o++;                                                                                                       \
+            EMIT(f, i, i + 1);                                                                                         \
             prev = f;                                                                                                  \
-            /* then the ASCII characters that fold to one other than a space, as a run */                              \
+            /* then the ASCII characters that fold to one other than a space, as a run: each                           \
+               starts where the one before ended, so needs no anchor */                                                \
             if (f != ' ') {                                                                                            \
                 while (i + 1 < n && p_[i + 1] < 128 && plain[p_[i + 1]]) {                                             \
                     i++;                                                                                               \
                     f = lut[p_[i]];                                                                                    \
-                    res[o] = f;                                                                                        \
-                    map[2 * o] = (int32_t)i;                                                                           \
-                    map[2 * o + 1] = (int32_t)(i + 1);                                                                 \
-                    o++;                                                                                               \
+                    res[o++] = f;                                                                                      \
                     has2 = 1;                                                                                          \
                     before2 = before;                                                                                  \
                     before = f;                                                                                        \
                 }                                                                                                      \
+                last_end = i + 1;                                                                                      \
                 prev = f;                                                                                              \
             }                                                                                                          \
         }                                                                                                              \
     } while (0)
+
+typedef struct {
+    int32_t *items; /* (position, start, end) */
+    Py_ssize_t n, cap;
+} Anchors;
+
+static int anchors_push(Anchors *a, Py_ssize_t o, Py_ssize_t s, Py_ssize_t e) {
+    if (a->n == a->cap) {
+        Py_ssize_t cap = a->cap ? a->cap * 2 : 64;
+        int32_t *p = PyMem_Realloc(a->items, (size_t)(3 * cap) * sizeof(int32_t));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        a->items = p;
+        a->cap = cap;
+    }
+    a->items[3 * a->n] = (int32_t)o;
+    a->items[3 * a->n + 1] = (int32_t)s;
+    a->items[3 * a->n + 2] = (int32_t)e;
+    a->n++;
+    return 0;
+}
 
 #define FAST_ROOM 64
 
@@ -722,18 +842,16 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     const uint8_t *cls = self->cls, *plain = self->plain;
     const uint32_t *lut = self->lut;
     /* room for the text, and for ligatures written out to up to FAST_ROOM more characters */
-    Py_ssize_t cap = n + FAST_ROOM;
-    Py_UCS4 *res = PyMem_Malloc((size_t)cap * sizeof(Py_UCS4));
-    int32_t *map = PyMem_Malloc((size_t)(2 * cap) * sizeof(int32_t));
-    if (res == NULL || map == NULL) {
-        PyMem_Free(res);
-        PyMem_Free(map);
+    Py_UCS4 *res = PyMem_Malloc((size_t)(n + FAST_ROOM) * sizeof(Py_UCS4));
+    if (res == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    Py_ssize_t o = 0;
-    Py_UCS4 prev = 0, before = 0, before2 = 0; /* the last character, the last two non-spaces */
-    int edited = 0, any_cyr = 0, has2 = 0, before_set = 0;
+    Anchors an = {NULL, 0, 0};
+    Py_ssize_t o = 0, last_end = 0;                         /* last_end: where the last folded character ended */
+    Py_ssize_t sp_start = 0, sp_end = 0, end_before_sp = 0; /* the last space written, and the end before it */
+    Py_UCS4 prev = 0, before = 0, before2 = 0;              /* the last character, the last two non-spaces */
+    int any_cyr = 0, has2 = 0, before_set = 0;
     Py_ssize_t last_edit = -1; /* where the last deletion or expansion ended */
     if (kind == PyUnicode_1BYTE_KIND)
         FOLD_FAST(Py_UCS1);
@@ -748,29 +866,36 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
             int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
             if ((la && cb) || (ca && lb)) {
                 PyMem_Free(res);
-                PyMem_Free(map);
+                PyMem_Free(an.items);
                 return 1;
             }
         }
     }
     out->text = res;
     out->len = o;
-    if (edited) {
-        out->map = map;
-    } else {
-        PyMem_Free(map);
-        out->map = NULL;
+    out->map = NULL;
+    out->anchors = an.n ? an.items : NULL;
+    out->nanchors = an.n;
+    if (an.n == 0) PyMem_Free(an.items);
+    if (an.n == 0 && o != n) { /* characters deleted at the end only: not the identity */
+        OffMap id = {NULL, NULL, 0};
+        out->map = off_pairs(&id, o);
+        if (out->map == NULL) {
+            PyMem_Free(res);
+            return -1;
+        }
     }
     return 0;
 general:
     PyMem_Free(res);
-    PyMem_Free(map);
+    PyMem_Free(an.items);
     return 2;
 error:
     PyMem_Free(res);
-    PyMem_Free(map);
+    PyMem_Free(an.items);
     return -1;
 }
+#undef EMIT
 #undef FOLD_FAST
 
 /* 0 ok, 1 fall back to Python, -1 error */
@@ -789,6 +914,8 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out) {
     Edits edits = {NULL, 0, 0};
     out->text = NULL;
     out->map = NULL;
+    out->anchors = NULL;
+    out->nanchors = 0;
     out->len = 0;
     if (flat == NULL) {
         PyErr_NoMemory();
@@ -1003,11 +1130,17 @@ static PyObject *Core_fold(Core *self, PyObject *text) {
     int rc = fold_impl(self, text, &f);
     if (rc < 0) return NULL;
     if (rc == 1) Py_RETURN_NONE;
-    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, f.text, f.len);
-    PyObject *map = f.map ? PyBytes_FromStringAndSize((const char *)f.map, (Py_ssize_t)(2 * f.len * sizeof(int32_t)))
-                          : (Py_INCREF(Py_None), Py_None);
+    OffMap om = {f.map, f.anchors, f.nanchors};
+    int32_t *pairs = f.map ? f.map : f.anchors ? off_pairs(&om, f.len) : NULL;
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, f.text, f.len), *map = NULL;
+    if (pairs != NULL)
+        map = PyBytes_FromStringAndSize((const char *)pairs, (Py_ssize_t)(2 * f.len * sizeof(int32_t)));
+    else if (f.map == NULL && f.anchors == NULL)
+        map = Py_NewRef(Py_None);
+    if (pairs != f.map) PyMem_Free(pairs);
     PyMem_Free(f.text);
     PyMem_Free(f.map);
+    PyMem_Free(f.anchors);
     if (s == NULL || map == NULL) {
         Py_XDECREF(s);
         Py_XDECREF(map);
@@ -1289,7 +1422,7 @@ static int opens_sentence(int kind, const void *data, Py_ssize_t start) {
 typedef struct {
     const Py_UCS4 *f;
     Py_ssize_t n;
-    const int32_t *map;
+    const OffMap *om;
     PyObject *ftext, *omap;
 } Lazy;
 
@@ -1297,14 +1430,15 @@ static int lazy_objects(Lazy *lz) {
     if (lz->ftext != NULL) return 0;
     lz->ftext = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, lz->f, lz->n);
     if (lz->ftext == NULL) return -1;
-    if (lz->map == NULL) {
-        Py_INCREF(Py_None);
-        lz->omap = Py_None;
-    } else {
-        lz->omap = PyBytes_FromStringAndSize((const char *)lz->map, (Py_ssize_t)(2 * lz->n * sizeof(int32_t)));
-        if (lz->omap == NULL) return -1;
+    if (lz->om->pairs == NULL && lz->om->anchors == NULL) {
+        lz->omap = Py_NewRef(Py_None);
+        return 0;
     }
-    return 0;
+    int32_t *pairs = lz->om->pairs ? (int32_t *)lz->om->pairs : off_pairs(lz->om, lz->n);
+    if (pairs == NULL) return -1;
+    lz->omap = PyBytes_FromStringAndSize((const char *)pairs, (Py_ssize_t)(2 * lz->n * sizeof(int32_t)));
+    if (pairs != lz->om->pairs) PyMem_Free(pairs);
+    return lz->omap == NULL ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- case and context */
@@ -1355,7 +1489,7 @@ static int any_ends(const Core *self, const Py_UCS4 *f, Py_ssize_t lo, Py_ssize_
  * context or None) with context = (not_followed_by, not_preceded_by, followed_by,
  * preceded_by), tuples of folded words. Returns a new (terms, ambiguous) tuple, None (a new
  * reference) when no term is kept, or NULL on error. */
-static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
+static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om,
                              Py_ssize_t start, Py_ssize_t key_end, Py_ssize_t stop, PyObject *rules) {
     Py_ssize_t nt = PyTuple_GET_SIZE(rules);
     long kept[64], kept_entry[64], confirmed_entry[64];
@@ -1371,8 +1505,7 @@ static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f,
         int amb = PyTuple_GET_ITEM(r, 2) == Py_True;
         PyObject *form = PyTuple_GET_ITEM(r, 3), *ctx = PyTuple_GET_ITEM(r, 4);
         if (form != Py_None) {
-            Py_ssize_t o0 = map == NULL ? start : (start < n ? map[2 * start] : PyUnicode_GET_LENGTH(text));
-            Py_ssize_t o1 = map == NULL ? key_end : (key_end > 0 ? map[2 * key_end - 1] : 0);
+            Py_ssize_t o0 = off_start(om, start, n, PyUnicode_GET_LENGTH(text)), o1 = off_end(om, key_end);
             Py_ssize_t len = PyUnicode_GET_LENGTH(form);
             if (o1 - o0 != len) continue;
             int same = 1;
@@ -1438,7 +1571,7 @@ typedef struct {
 } Hits;
 
 /* the keys that end at i (the output chain from state t) that pass their checks, into hb */
-static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map, PyObject *check,
+static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om, PyObject *check,
                     Lazy *lz, int32_t t, Py_ssize_t i, Hits *hb) {
     for (; t >= 0; t = self->dict_link[t]) {
         int32_t kid = self->out_key[t];
@@ -1456,7 +1589,7 @@ static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, 
         if (kf & K_DYNAMIC) {
             PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
             if (rules != Py_None) {
-                v = check_terms(self, text, f, n, map, start, key_end, stop, rules);
+                v = check_terms(self, text, f, n, om, start, key_end, stop, rules);
             } else {
                 if (lazy_objects(lz) < 0) return -1;
                 v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
@@ -1497,7 +1630,7 @@ static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, 
     return 0;
 }
 
-static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const int32_t *map,
+static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om,
                              PyObject *check, Lazy *lz, int regions) {
     Py_ssize_t orig_len = PyUnicode_GET_LENGTH(text);
     PyObject *result = NULL, *matches = NULL, *regs = NULL;
@@ -1521,7 +1654,7 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     do {                                                                                                               \
         Py_UCS4 c_ = f[p];                                                                                             \
         s = (c_ < 128 && s < nrows) ? dense[(size_t)s * 128 + c_] : step(self, s, c_);                                 \
-        if (report[s] >= 0 && p >= lo && add_hits(self, text, f, n, map, check, lz, report[s], p, &hb) < 0) goto done; \
+        if (report[s] >= 0 && p >= lo && add_hits(self, text, f, n, om, check, lz, report[s], p, &hb) < 0) goto done; \
         p++;                                                                                                           \
     } while (0)
     if (parts > 1) {
@@ -1563,8 +1696,8 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t last = -1, cs = -1, ce = -1;
     int last_ambiguous = 0;
-#define ORIG_START(p) (map == NULL ? (p) : ((p) < n ? (Py_ssize_t)map[2 * (p)] : orig_len))
-#define ORIG_END(p) (map == NULL ? (p) : ((p) > 0 ? (Py_ssize_t)map[2 * (p) - 1] : 0))
+#define ORIG_START(p) off_start(om, (p), n, orig_len)
+#define ORIG_END(p) off_end(om, (p))
 #define FLUSH_READINGS()                                                                                               \
     do {                                                                                                               \
         if (readings != NULL) {                                                                                        \
@@ -1674,8 +1807,9 @@ static PyObject *Core_find(Core *self, PyObject *args) {
     Py_UCS4 *f = PyUnicode_AsUCS4Copy(ftext);
     PyObject *result = NULL;
     if (f != NULL) {
-        Lazy lz = {f, n, map, ftext, mapobj};
-        result = scan_select(self, text, f, n, map, check, &lz, 1);
+        OffMap om = {map, NULL, 0};
+        Lazy lz = {f, n, &om, ftext, mapobj};
+        result = scan_select(self, text, f, n, &om, check, &lz, 1);
     }
     PyMem_Free(f);
     if (map != NULL) PyBuffer_Release(&mapview);
@@ -1694,8 +1828,9 @@ static PyObject *Core_match(Core *self, PyObject *args) {
     int rc = fold_impl(self, text, &fo);
     if (rc < 0) return NULL;
     if (rc == 1) Py_RETURN_NONE;
-    Lazy lz = {fo.text, fo.len, fo.map, NULL, NULL};
-    PyObject *result = scan_select(self, text, fo.text, fo.len, fo.map, check, &lz, keep);
+    OffMap om = {fo.map, fo.anchors, fo.nanchors};
+    Lazy lz = {fo.text, fo.len, &om, NULL, NULL};
+    PyObject *result = scan_select(self, text, fo.text, fo.len, &om, check, &lz, keep);
     if (result != NULL && keep) {
         PyObject *found = result;
         result = lazy_objects(&lz) < 0 ? NULL
@@ -1706,6 +1841,7 @@ static PyObject *Core_match(Core *self, PyObject *args) {
     Py_XDECREF(lz.omap);
     PyMem_Free(fo.text);
     PyMem_Free(fo.map);
+    PyMem_Free(fo.anchors);
     return result;
 }
 
