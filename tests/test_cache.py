@@ -127,7 +127,7 @@ def test_the_compiled_cache_holds_no_numpy_arrays(fresh_load: Load, cache_dir: P
     annotate_text("新疆 " * 30_000, glossary, fuzzy=False)  # long text: the numpy tables get built
     (path,) = _cache_files(cache_dir)
     path.unlink()
-    termnorm.compiled._write_cache(path.name.removeprefix("glossary-").removesuffix(".pickle"), glossary)
+    termnorm.compiled._write_cache(path.name.removesuffix(".pickle"), glossary)
     assert b"numpy" not in path.read_bytes()  # so loading it never imports numpy
 
 
@@ -148,24 +148,28 @@ def test_cli_no_cache_writes_nothing(run_cli: Callable[..., Any], tmp_path: Path
     assert len(_cache_files(folder)) == 1
 
 
-def test_the_typo_layer_starts_from_the_cache(fresh_load: Load, cache_dir: Path, glossary_copy: Path) -> None:
-    # The typo targets are compiled with the glossary: a new process that loads the cache and
-    # annotates a text of glossary words only neither rebuilds them nor reads the word list.
+def test_the_typo_layer_starts_from_its_cache(fresh_load: Load, cache_dir: Path, glossary_copy: Path) -> None:
+    # The typo targets are cached in a file of their own when first used: a new process that
+    # annotates a text of glossary words then neither rebuilds them nor reads the word list,
+    # and one that never uses the typo layer does not load them at all.
     import subprocess
     import sys
 
-    fresh_load(glossary_copy)  # writes the cache
-    assert _cache_files(cache_dir)
+    glossary = fresh_load(glossary_copy)
+    assert not list(cache_dir.glob("typo-*.pickle"))
+    annotate_text("Uighur", glossary)  # the typo layer's first use writes its cache
+    assert len(list(cache_dir.glob("typo-*.pickle"))) == 1
     code = (
         "import sys, termnorm.typo_index as t\n"
         "from termnorm import load_glossary, annotate_text\n"
         f"g = load_glossary({str(glossary_copy)!r})\n"
         "built = []\n"
         "t.FuzzyIndex._build = lambda self: built.append(1)\n"
+        "plain = len(annotate_text('Uighur', g, fuzzy=False)), g._typo is None\n"
         "found = annotate_text('Uighur', g)\n"
-        "print(len(found), len(built), t.english_words.cache_info().currsize)\n"
+        "print(*plain, len(found), len(built), t.english_words.cache_info().currsize)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["1", "0", "0"]
+    assert done.stdout.split() == ["1", "True", "1", "0", "0"]
     fresh = termnorm.typo_index.FuzzyIndex(load_glossary(glossary_copy, cache=False).matcher)
-    assert fresh.static == load_glossary(glossary_copy).typo_targets
+    assert fresh.static == glossary.typo_targets()

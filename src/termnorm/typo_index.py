@@ -132,7 +132,7 @@ def _neighbour_index(
 class TypoTargets:
     """What the typo layer reads a glossary as: which tokens may be misspelled, in which forms.
 
-    Built once when the glossary is compiled and cached with it (see :func:`typo_targets`), so
+    Built on the typo layer's first use and cached on disk (see ``Glossary.typo_targets``), so
     a command starts without reading the English word list or walking every key.
     """
 
@@ -144,7 +144,7 @@ class TypoTargets:
 
 
 def typo_targets(matcher: Matcher) -> TypoTargets:
-    """The typo targets of a compiled matcher (what the compiled glossary keeps)."""
+    """The typo targets of a compiled matcher (what ``Glossary.typo_targets`` caches)."""
     return FuzzyIndex(matcher).static
 
 
@@ -336,5 +336,5 @@ def fuzzy_index(glossary: Glossary) -> FuzzyIndex:
     with _INDEX_LOCK:
         index = _INDEXES.get(glossary)
         if index is None:
-            index = _INDEXES[glossary] = FuzzyIndex(glossary.matcher, static=glossary.typo_targets)
+            index = _INDEXES[glossary] = FuzzyIndex(glossary.matcher, static=glossary.typo_targets())
         return index
