@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from . import native
 from .compiled import Glossary
@@ -327,17 +327,27 @@ def _memo(glossary: Glossary, style: Any, options: RewriteOptions, lang: str) ->
     Two dicts: the resolutions of :func:`_resolve`, and the annotations the C core copies for
     the matches it has seen, by surface (see :func:`_build_native`).
     """
-    per_glossary = _RESOLVED.get(glossary)
-    if per_glossary is None:
-        per_glossary = _RESOLVED[glossary] = {}
-    key = (style.id, options, lang)
-    memos = per_glossary.get(key)
-    if memos is None:
-        memos = per_glossary[key] = ({}, {})
+    last = _LAST_MEMOS[0]
+    memos: _Memos
+    if last is not None and last[0]() is glossary and last[1] is options and last[2] == style.id and last[3] == lang:
+        memos = last[4]  # the same as the document before (a corpus): no hashing of the options
+    else:
+        per_glossary = _RESOLVED.get(glossary)
+        if per_glossary is None:
+            per_glossary = _RESOLVED[glossary] = {}
+        key = (style.id, options, lang)
+        found = per_glossary.get(key)
+        memos = per_glossary[key] = ({}, {}) if found is None else found
+        _LAST_MEMOS[0] = (ref(glossary), options, style.id, lang, memos)
     for memo in memos:
         if len(memo) > _RESOLVED_LIMIT:
             memo.clear()
     return memos
+
+
+_Memos = tuple[dict[Any, Any], dict[Any, Any]]
+# The last look-up of _memo (the glossary by weak reference: it may be dropped).
+_LAST_MEMOS: list[tuple[Any, Any, str, str, _Memos] | None] = [None]
 
 
 def _resolve(

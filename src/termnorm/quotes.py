@@ -82,12 +82,12 @@ def distanced(text: str, annotations: Sequence[Annotation], glossary: Glossary) 
     "Right after" means within three words (or eight characters of Han script) and in the same
     sentence.
     """
-    out = list(annotations)
     distancing = glossary.distancing
-    entries = list(map(_entry_of, out))
+    entries = list(map(_entry_of, annotations))
     found = distancing.intersection(entries)
     if not found:  # the common case, without a loop in Python
-        return out
+        return annotations if isinstance(annotations, list) else list(annotations)
+    out = list(annotations)
     for i in sorted(_positions(entries, found)):
         a = out[i]
         if i + 1 >= len(out):

@@ -64,6 +64,7 @@ _STOPWORDS = {
     # Uyghur in Latin script (ULY): "and", "with", "for", "being", "this", "that", "day of" …
     "ug-Latn": {"we", "bilen", "üchün", "bolup", "bu", "u", "dep", "emes", "bolghan", "küni"},
 }
+_STOP_LANGS = tuple(_STOPWORDS)
 
 
 def _script(ch: str) -> str | None:
@@ -219,12 +220,12 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
     ``core`` is a glossary's compiled core (its Han table decides traditional against
     simplified); ``spans`` a sorted list of tuples starting with (start, end), or None.
     """
-    from . import native
-
     counts, firsts, trad, simp, flags, scores = core.lang_stats(text, spans, sample)  # type: ignore[attr-defined]
-    if counts[0] and not any(counts[1:]):  # Latin letters only, the commonest case
+    if counts[0] and counts[1:] == _NONE_OTHER:  # Latin letters only, the commonest case
         lang = _stop_lang(scores)
         return lang, {lang: 1.0}
+    from . import native
+
     found = sorted((first, name, n) for first, name, n in zip(firsts, _SCRIPT_NAMES, counts, strict=True) if n)
     if not found:
         return "und", {}
@@ -235,10 +236,11 @@ def detect_language_native(core: object, text: str, spans: object = None, sample
     return _verdict(by_script, trad, simp, bool(flags & native.L_UYGHUR), cyrillic, scores)
 
 
+_NONE_OTHER = (0, 0, 0, 0)  # no letter of the scripts after Latin in _SCRIPT_NAMES
+
+
 def _stop_lang(scores: tuple[int, ...]) -> str:
     """The language with the most stop words (the first on a tie), English when there are none."""
-    best, top = "en", 0
-    for stop_lang, score in zip(_STOPWORDS, scores, strict=False):
-        if score > top:
-            best, top = stop_lang, score
-    return best
+    scores = scores[: len(_STOP_LANGS)]
+    top = max(scores, default=0)
+    return _STOP_LANGS[scores.index(top)] if top > 0 else "en"
