@@ -1642,7 +1642,7 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
        start) and reports only the keys that end inside it. */
     Hits hb = {NULL, 0, 0};
     const int32_t *dense = self->dense, *report = self->report, nrows = self->nrows;
-    Py_ssize_t lead = self->maxlen, parts = n >= 16 * (lead + 1) ? 4 : n >= 8 * (lead + 1) ? 2 : 1;
+    Py_ssize_t lead = self->maxlen, parts = n >= 8 * (lead + 1) ? 4 : n >= 3 * (lead + 1) ? 2 : 1;
     Py_ssize_t from[4] = {0}, pos[4] = {0}, end[4] = {0};
     int32_t st[4] = {0, 0, 0, 0};
     for (Py_ssize_t k = 0; k < parts; k++) {
