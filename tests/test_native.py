@@ -234,3 +234,19 @@ def test_stop_words_count_in_the_first_5000_characters_only(real_glossary: Gloss
         assert detect_language_native(core, text) == detect_language(text, real_glossary.table)
         spans = [(10, 14), (4990, 4994)]
         assert detect_language_native(core, text, spans) == detect_language(_between(text, spans), real_glossary.table)
+
+
+@needs_core
+def test_keys_checked_by_a_python_callback_give_the_same_results(
+    real_glossary: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key with more terms than the core checks itself has its case and context rules checked
+    # by a call back into Python. Lowering that bound to nothing sends every such key there.
+    from termnorm.glossary import read_glossary
+
+    monkeypatch.setattr(native, "_CORE_TERMS", 0)
+    called_back = Glossary(read_glossary())
+    assert called_back.matcher._calls_back and not real_glossary.matcher._calls_back
+    for text in TEXTS[:60]:
+        for fuzzy in (False, True):
+            assert annotate_text(text, called_back, fuzzy=fuzzy) == annotate_text(text, real_glossary, fuzzy=fuzzy)

@@ -163,7 +163,7 @@ def _annotate_native(
         spans = matches
         if options.rewrite_loaded:
             spans = sorted([(m[0], m[1]) for m in matches] + neutral_spans(text, glossary))
-        lang = _detect(text, spans, glossary)
+        lang = detect_language_native(glossary.matcher.core, text, spans)[0]
     if len(matches) < _GC_PAUSE_AT:
         return _build_native(text, glossary, house, options, lang, matches, regions)
     # Hundreds of thousands of annotations (one very long text): the cyclic garbage collector

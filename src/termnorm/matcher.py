@@ -138,6 +138,8 @@ class Matcher:
         self._alphabet = "".join(sorted({c for info in self.keys for c in info.key if not c.isascii()}))
         self._lut: Any = None
         self.core = native.build_core(self)
+        # whether the core calls back into Python for some key's checks (see native.build_core)
+        self._calls_back = native.calls_back(self)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -175,6 +177,13 @@ class Matcher:
         core = self.core if native.ENABLED else None
         if core is None or (folded is not None and folded.segments):
             return None
+        if folded is None and not self._calls_back:  # the commonest case, without a closure
+            found = core.match(text, _no_check, keep)
+            if found is None:
+                return None
+            if keep:
+                return found[0], found[1], Folded.from_map(found[2], len(text), found[3])
+            return found[0], found[1], None
         keys = self.keys
         seen: list[Folded] = [folded] if folded is not None else []
 
@@ -486,3 +495,8 @@ def _context_verdict(f: str, start: int, stop: int, rules: _FoldedContext) -> bo
     if any(_starts_with_word(after, w) for w in next_ok) or any(_ends_with_word(before, w) for w in prev_ok):
         return True
     return None
+
+
+def _no_check(*args: Any) -> Any:
+    """The callback of a core that never calls back (no key's checks are left to Python)."""
+    raise AssertionError("the core called back for a key it checks itself")

@@ -153,6 +153,16 @@ def stop_words() -> list[tuple[str, int]]:
     return sorted(((word, i) for i, words in enumerate(_STOPWORDS.values()) for word in words), key=lambda w: (w[0][0], w))
 
 
+def _rules(matcher: Matcher, statics: list[Any]) -> list[Any]:
+    """Per key: None when its terms are static, else its rules for the core (None when too many: Python checks them)."""
+    return [None if static is not None else _term_rules(matcher, kid) for kid, static in enumerate(statics)]
+
+
+def calls_back(matcher: Matcher) -> bool:
+    """Whether the core leaves some key's case and context checks to a Python callback."""
+    return any(spec[4] is None and len(matcher.keys[kid].terms) > _CORE_TERMS for kid, spec in enumerate(matcher._specs))
+
+
 def build_core(matcher: Matcher) -> Any:
     """The C core for ``matcher``'s keys and tables, or None without the C extension."""
     if _core is None:
@@ -169,15 +179,18 @@ def build_core(matcher: Matcher) -> Any:
         kflags.append(flags)
         statics.append(static)
     keys = [info.key for info in matcher.keys]
-    rules = [None if static is not None else _term_rules(matcher, kid) for kid, static in enumerate(statics)]
+    rules = _rules(matcher, statics)
     args = (lut, cls, lcls, astral, astral_lang, _expansion_table(), keys, bytes(kflags), statics, stop_words(), rules)
     return _core.Core(*args)
+
+
+_CORE_TERMS = 64  # a key with more terms has its checks done by a Python callback
 
 
 def _term_rules(matcher: Matcher, kid: int) -> tuple[Any, ...] | None:
     """The case and context rules of a key's terms, as the core checks them (None: too many terms)."""
     terms = matcher.keys[kid].terms
-    if len(terms) > 64:
+    if len(terms) > _CORE_TERMS:
         return None
     entries: dict[str, int] = {}
     out = []
