@@ -73,7 +73,9 @@ typedef struct {
     size_t hcap, hcount;
     int32_t nrows;   /* states 0 .. nrows-1 have a row of `dense` (their own number) */
     int32_t maxlen;  /* the longest key */
-    uint8_t plain[128]; /* ASCII characters folded one to one into something else than a space */
+    /* characters folded one to one into something other than a space or a Cyrillic letter: a
+       byte per ASCII character, a bit per other character of the table */
+    uint8_t plain[128], plain_bits[TABLE_SIZE / 8];
     int32_t *dense;  /* rows of 128: the full transition (failures resolved) on an ASCII character */
     int32_t *report; /* per state: the first state of its output chain (itself or a dictionary link), or -1 */
     int32_t nkeys;
@@ -459,9 +461,13 @@ static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
         read_bytes(lcls, self->lcls, TABLE_SIZE * sizeof(uint16_t), "lcls") < 0 ||
         read_bytes(kflags, self->kflags, (size_t)nkeys, "kflags") < 0)
         return -1;
-    for (int c = 0; c < 128; c++)
-        self->plain[c] = !(self->cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) && self->lut[c] != ' ' &&
-                         !(self->lut[c] >= 0x430 && self->lut[c] <= 0x4FF);
+    memset(self->plain_bits, 0, sizeof(self->plain_bits));
+    for (Py_UCS4 c = 0; c < TABLE_SIZE; c++) {
+        int plain = !(self->cls[c] & (C_UNFIT | C_DELETE | C_EXPAND)) && self->lut[c] != ' ' &&
+                    !(self->lut[c] >= 0x430 && self->lut[c] <= 0x4FF);
+        if (c < 128) self->plain[c] = (uint8_t)plain;
+        if (plain) self->plain_bits[c >> 3] |= (uint8_t)(1 << (c & 7));
+    }
     Py_INCREF(astral);
     self->astral = astral;
     Py_INCREF(astral_lang);
@@ -793,10 +799,11 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
             }                                                                                                          \
             EMIT(f, i, i + 1);                                                                                         \
             prev = f;                                                                                                  \
-            /* then the ASCII characters that fold to one other than a space, as a run: each                           \
-               starts where the one before ended, so needs no anchor */                                                \
+            /* then the characters that fold one to one into something other than a space or a                         \
+               Cyrillic letter, as a run: each starts where the one before ended (no anchor) */                        \
             if (f != ' ') {                                                                                            \
-                while (i + 1 < n && p_[i + 1] < 128 && plain[p_[i + 1]]) {                                             \
+                while (i + 1 < n && (p_[i + 1] < 128 ? plain[p_[i + 1]]                                                \
+                                                    : p_[i + 1] < TABLE_SIZE && (plain_bits[p_[i + 1] >> 3] & (1 << (p_[i + 1] & 7))))) {\
                     i++;                                                                                               \
                     f = lut[p_[i]];                                                                                    \
                     res[o++] = f;                                                                                      \
@@ -839,7 +846,7 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
-    const uint8_t *cls = self->cls, *plain = self->plain;
+    const uint8_t *cls = self->cls, *plain = self->plain, *plain_bits = self->plain_bits;
     const uint32_t *lut = self->lut;
     /* room for the text, and for ligatures written out to up to FAST_ROOM more characters */
     Py_UCS4 *res = PyMem_Malloc((size_t)(n + FAST_ROOM) * sizeof(Py_UCS4));
