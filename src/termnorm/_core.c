@@ -82,7 +82,7 @@ typedef struct {
     int32_t *klen;
     uint8_t *kflags;
     /* stop words */
-    int nstop;
+    int nstop, stop_longest; /* how many stop words, and the longest one's length */
     Py_UCS4 stop[256][STOP_MAX];
     int stoplen[256];
     int stoplang[256];
@@ -494,6 +494,9 @@ static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
         self->stoplang[i] = lang;
     }
     self->nstop = (int)nstop;
+    self->stop_longest = 0;
+    for (int i = 0; i < self->nstop; i++)
+        if (self->stoplen[i] > self->stop_longest) self->stop_longest = self->stoplen[i];
     /* a hash table of the distinct words, each with the languages that list it */
     for (int i = 0; i < STOP_SLOTS; i++) self->stop_slot[i] = -1;
     memset(self->stop_hits, 0, sizeof(self->stop_hits));
@@ -1990,6 +1993,7 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
                 wbad = 0;                                                                                              \
                 wh = STOP_SEED;                                                                                        \
             }                                                                                                          \
+            if (wlen + in_ > self->stop_longest) wbad = 1; /* longer than any stop word */                             \
             for (Py_ssize_t k_ = i; k_ < i + in_ && !wbad; k_++) {                                                     \
                 Py_UCS4 lc_ = p_[k_] | 0x20;                                                                           \
                 if (!(lcls[p_[k_]] & L_STOPCHAR) || wlen >= STOP_MAX) {                                                \
