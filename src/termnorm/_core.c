@@ -2087,8 +2087,8 @@ static PyObject *Core_stats(Core *self, PyObject *unused) {
  * fields are start and end). A corpus repeats its surfaces, and an annotation depends only on
  * the match's surface, key, terms, base length, ambiguity, sentence start and quotation: for
  * those seen before, a copy of the earlier annotation with this match's offsets. `copies` is a
- * dict from surface to a list of (code, base length, terms, annotation), code packing the key
- * and the three flags. For the others miss(match) returns (annotation, reusable). */
+ * dict from surface to a list of [code, base length, terms, annotation, untrackable], code
+ * packing the key and the three flags. For the others miss(match) returns (annotation, reusable). */
 static PyObject *assemble(PyObject *module, PyObject *args) {
     PyTypeObject *type;
     PyObject *text, *matches, *copies, *miss;
@@ -2118,16 +2118,17 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
         if (reusable) {
             surface = PyUnicode_Substring(text, start, end);
             if (surface == NULL) goto fail;
-            PyObject *bucket = PyDict_GetItemWithError(copies, surface), *tpl = NULL;
+            PyObject *bucket = PyDict_GetItemWithError(copies, surface), *tpl = NULL, *entry = NULL;
             if (bucket == NULL && PyErr_Occurred()) goto fail;
             for (Py_ssize_t k = 0; bucket != NULL && k < PyList_GET_SIZE(bucket); k++) {
                 PyObject *e = PyList_GET_ITEM(bucket, k);
-                if (PyLong_AsLong(PyTuple_GET_ITEM(e, 0)) != code || PyLong_AsSsize_t(PyTuple_GET_ITEM(e, 1)) != base_len)
+                if (PyLong_AsLong(PyList_GET_ITEM(e, 0)) != code || PyLong_AsSsize_t(PyList_GET_ITEM(e, 1)) != base_len)
                     continue;
-                int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(e, 2), terms, Py_EQ);
+                int same = PyObject_RichCompareBool(PyList_GET_ITEM(e, 2), terms, Py_EQ);
                 if (same < 0) goto fail;
                 if (same) {
-                    tpl = PyTuple_GET_ITEM(e, 3);
+                    entry = e;
+                    tpl = PyList_GET_ITEM(e, 3);
                     break;
                 }
             }
@@ -2147,10 +2148,13 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
                 /* An annotation holding nothing the collector tracks (strings, numbers, tuples
                    of strings) can be in no reference cycle: untracked, a corpus of them is not
                    walked again and again by the collector (it untracks plain tuples so itself,
-                   but not named tuples). */
-                int tracked = 0;
-                for (Py_ssize_t f = 2; f < nf && !tracked; f++) tracked = PyObject_GC_IsTracked(PyTuple_GET_ITEM(tpl, f));
-                if (!tracked) PyObject_GC_UnTrack(ann);
+                   but not named tuples). The entry remembers once the earlier one held none. */
+                if (PyList_GET_ITEM(entry, 4) != Py_True) {
+                    int tracked = 0;
+                    for (Py_ssize_t f = 2; f < nf && !tracked; f++) tracked = PyObject_GC_IsTracked(PyTuple_GET_ITEM(tpl, f));
+                    if (!tracked) PyList_SetItem(entry, 4, Py_NewRef(Py_True));
+                }
+                if (PyList_GET_ITEM(entry, 4) == Py_True) PyObject_GC_UnTrack(ann);
                 Py_DECREF(surface);
                 PyList_SET_ITEM(out, i, ann);
                 continue;
@@ -2181,7 +2185,7 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
                 bucket = fresh;
                 Py_DECREF(fresh); /* the dict holds it */
             }
-            PyObject *e = Py_BuildValue("(lnOO)", code, base_len, terms, ann);
+            PyObject *e = Py_BuildValue("[lnOOO]", code, base_len, terms, ann, Py_False);
             if (e == NULL || PyList_Append(bucket, e) < 0) {
                 Py_XDECREF(e);
                 goto fail;
