@@ -183,10 +183,8 @@ def _compose(text: str, file: Path, loader_class: Any) -> tuple[Any, yaml.Node |
 
 def _check_duplicate_keys(node: yaml.Node, file: Path) -> None:
     """Raise on a key given twice in one mapping, naming the entry (top-level item) it is in."""
-    tops = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    for top in tops:
-        id_node = _key_node(top, "id")
-        entry = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
+    for top in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        entry = _entry_id(top)
         stack = [top]
         while stack:
             n = stack.pop()
@@ -194,15 +192,26 @@ def _check_duplicate_keys(node: yaml.Node, file: Path) -> None:
                 seen: dict[str, int] = {}
                 for key, value in n.value:
                     if isinstance(key, yaml.ScalarNode):
-                        if key.value in seen:
-                            raise GlossaryError(
-                                f"duplicate key '{key.value}' (first on line {seen[key.value]})",
-                                file=str(file), line=key.start_mark.line + 1, entry=entry,
-                            )  # fmt: skip
-                        seen[key.value] = key.start_mark.line + 1
+                        _first_key(seen, key, file, entry)
                     stack.append(value)
             elif isinstance(n, yaml.SequenceNode):
                 stack.extend(n.value)
+
+
+def _entry_id(top: yaml.Node) -> str | None:
+    """The id of a top-level entry node, for error messages (None when it has no plain id)."""
+    id_node = _key_node(top, "id")
+    return id_node.value if isinstance(id_node, yaml.ScalarNode) else None
+
+
+def _first_key(seen: dict[str, int], key: yaml.ScalarNode, file: Path, entry: str | None) -> None:
+    """Record a mapping's key in ``seen`` (key -> line), raising if the mapping had it already."""
+    if key.value in seen:
+        raise GlossaryError(
+            f"duplicate key '{key.value}' (first on line {seen[key.value]})",
+            file=str(file), line=key.start_mark.line + 1, entry=entry,
+        )  # fmt: skip
+    seen[key.value] = key.start_mark.line + 1
 
 
 class _Unusual(Exception):
@@ -236,25 +245,15 @@ def _construct(node: yaml.Node, file: Path, loader: Any) -> Any:
             for key, value in n.value:
                 if type(key) is not yaml.ScalarNode or key.tag not in (_STR_TAG, "tag:yaml.org,2002:int"):
                     raise _Unusual  # merge keys, complex keys
-                if key.value in seen:
-                    raise GlossaryError(
-                        f"duplicate key '{key.value}' (first on line {seen[key.value]})",
-                        file=str(file), line=key.start_mark.line + 1, entry=entry,
-                    )  # fmt: skip
-                seen[key.value] = key.start_mark.line + 1
+                _first_key(seen, key, file, entry)
                 out[build(key, entry)] = build(value, entry)
             return out
         finally:
             building.discard(id(n))
 
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-        items = []
-        for top in node.value:
-            id_node = _key_node(top, "id")
-            items.append(build(top, id_node.value if isinstance(id_node, yaml.ScalarNode) else None))
-        return items
-    id_node = _key_node(node, "id")
-    return build(node, id_node.value if isinstance(id_node, yaml.ScalarNode) else None)
+        return [build(top, _entry_id(top)) for top in node.value]
+    return build(node, _entry_id(node))
 
 
 def _read_vocabulary(file: Path, problems: list[GlossaryError]) -> Vocabulary:
