@@ -114,11 +114,18 @@ static inline uint8_t cls_of(const Core *self, Py_UCS4 c) {
 
 #define WORD(c) (cls_of(self, (c)) & C_WORD)
 
-static int fold_astral(Core *self, Py_UCS4 c, Py_UCS4 *out) {
+/* the value of code point c in a dict keyed by code points (borrowed), or NULL: not there, or
+   an error (PyErr_Occurred tells) */
+static PyObject *by_code_point(PyObject *dict, Py_UCS4 c) {
     PyObject *key = PyLong_FromUnsignedLong(c);
-    if (key == NULL) return -1;
-    PyObject *v = PyDict_GetItemWithError(self->astral, key);
+    if (key == NULL) return NULL;
+    PyObject *v = PyDict_GetItemWithError(dict, key);
     Py_DECREF(key);
+    return v;
+}
+
+static int fold_astral(Core *self, Py_UCS4 c, Py_UCS4 *out) {
+    PyObject *v = by_code_point(self->astral, c);
     if (v == NULL) {
         if (PyErr_Occurred()) return -1;
         *out = c;
@@ -139,6 +146,19 @@ static int read_bytes(PyObject *obj, void *dst, size_t size, const char *what) {
     memcpy(dst, view.buf, size);
     PyBuffer_Release(&view);
     return 0;
+}
+
+/* ---------------------------------------------------------------- growing arrays */
+
+/* `items` (n used of *cap, each `size` bytes) with room for one more: the same pointer, or a
+ * larger copy (*cap doubled, from `first`); NULL with MemoryError, `items` left as it was. */
+static void *room_for_one(void *items, Py_ssize_t n, Py_ssize_t *cap, size_t size, Py_ssize_t first) {
+    if (n < *cap) return items;
+    Py_ssize_t grown = *cap ? *cap * 2 : first;
+    void *p = PyMem_Realloc(items, (size_t)grown * size);
+    if (p == NULL) return PyErr_NoMemory(), NULL;
+    *cap = grown;
+    return p;
 }
 
 /* ---------------------------------------------------------------- automaton */
@@ -548,16 +568,9 @@ typedef struct {
 } Edits;
 
 static int edits_push(Edits *e, Py_ssize_t start, Py_ssize_t end, const Py_UCS4 *repl, int nrepl) {
-    if (e->n == e->cap) {
-        Py_ssize_t cap = e->cap ? e->cap * 2 : 64;
-        Edit *p = PyMem_Realloc(e->items, (size_t)cap * sizeof(Edit));
-        if (p == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        e->items = p;
-        e->cap = cap;
-    }
+    Edit *p = room_for_one(e->items, e->n, &e->cap, sizeof(Edit), 64);
+    if (p == NULL) return -1;
+    e->items = p;
     Edit *x = &e->items[e->n++];
     x->start = start;
     x->end = end;
@@ -689,18 +702,16 @@ static int32_t *off_pairs(const OffMap *m, Py_ssize_t n) {
     return out;
 }
 
-/* the expansion of c (the characters it folds into), up to 4; 0 when longer, -1 error */
+/* the expansion of c (the characters it folds into) in r, and how many; more than 4: 5 (r not
+   filled); -1 error */
 static int expansion(Core *self, Py_UCS4 c, Py_UCS4 *r) {
-    PyObject *key = PyLong_FromUnsignedLong(c);
-    if (key == NULL) return -1;
-    PyObject *v = PyDict_GetItemWithError(self->expand, key);
-    Py_DECREF(key);
+    PyObject *v = by_code_point(self->expand, c);
     if (v == NULL) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion missing");
         return -1;
     }
     Py_ssize_t nr = PyUnicode_GET_LENGTH(v);
-    if (nr > 4) return 0;
+    if (nr > 4) return 5;
     for (Py_ssize_t j = 0; j < nr; j++) r[j] = PyUnicode_READ_CHAR(v, j);
     return (int)nr;
 }
@@ -752,7 +763,7 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out);
                     Py_UCS4 r[4];                                                                                      \
                     int nr = expansion(self, c, r);                                                                    \
                     if (nr < 0) goto error;                                                                            \
-                    if (nr == 0 || o + nr > i + FAST_ROOM) goto general;                                               \
+                    if (nr == 0 || nr > 4 || o + nr > i + FAST_ROOM) goto general;                                     \
                     for (int k = 0; k < nr; k++) {                                                                     \
                         if (r[k] == ' ' || (r[k] >= 0x430 && r[k] <= 0x4FF)) goto general;                             \
                         EMIT(r[k], i, i + 1);                                                                          \
@@ -829,16 +840,9 @@ typedef struct {
 } Anchors;
 
 static int anchors_push(Anchors *a, Py_ssize_t o, Py_ssize_t s, Py_ssize_t e) {
-    if (a->n == a->cap) {
-        Py_ssize_t cap = a->cap ? a->cap * 2 : 64;
-        int32_t *p = PyMem_Realloc(a->items, (size_t)(3 * cap) * sizeof(int32_t));
-        if (p == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        a->items = p;
-        a->cap = cap;
-    }
+    int32_t *p = room_for_one(a->items, a->n, &a->cap, 3 * sizeof(int32_t), 64);
+    if (p == NULL) return -1;
+    a->items = p;
     a->items[3 * a->n] = (int32_t)o;
     a->items[3 * a->n + 1] = (int32_t)s;
     a->items[3 * a->n + 2] = (int32_t)e;
@@ -996,18 +1000,10 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             uint8_t k = c < TABLE_SIZE ? self->cls[c] : 0;
             if (k & C_EXPAND) {
-                PyObject *key = PyLong_FromUnsignedLong(c);
-                if (key == NULL) goto error;
-                PyObject *v = PyDict_GetItemWithError(self->expand, key);
-                Py_DECREF(key);
-                if (v == NULL) {
-                    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion missing");
-                    goto error;
-                }
                 Py_UCS4 r[4];
-                int nr = (int)PyUnicode_GET_LENGTH(v);
+                int nr = expansion(self, c, r);
+                if (nr < 0) goto error;
                 if (nr > 4) goto fallback;
-                for (int j = 0; j < nr; j++) r[j] = PyUnicode_READ_CHAR(v, j);
                 if (edits_push(&edits, i, i + 1, r, nr) < 0) goto error;
                 i++;
             } else if (k & C_DELETE) {
@@ -1642,17 +1638,12 @@ static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, 
             Py_INCREF(terms);
             ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
         }
-        if (hb->n == hb->cap) {
-            Py_ssize_t cap = hb->cap ? hb->cap * 2 : 32;
-            Hit *p = PyMem_Realloc(hb->items, (size_t)cap * sizeof(Hit));
-            if (p == NULL) {
-                Py_DECREF(terms);
-                PyErr_NoMemory();
-                return -1;
-            }
-            hb->items = p;
-            hb->cap = cap;
+        Hit *p = room_for_one(hb->items, hb->n, &hb->cap, sizeof(Hit), 32);
+        if (p == NULL) {
+            Py_DECREF(terms);
+            return -1;
         }
+        hb->items = p;
         hb->items[hb->n++] = (Hit){start, stop, key_end, kid, terms, ambiguous};
     }
     return 0;
@@ -1878,13 +1869,7 @@ static PyObject *Core_match(Core *self, PyObject *args) {
 static inline uint16_t lcls_of(Core *self, Py_UCS4 c, int *err) {
     if (c < TABLE_SIZE) return self->lcls[c];
     if (PyDict_GET_SIZE(self->astral_lang) == 0) return 0;
-    PyObject *key = PyLong_FromUnsignedLong(c);
-    if (key == NULL) {
-        *err = 1;
-        return 0;
-    }
-    PyObject *v = PyDict_GetItemWithError(self->astral_lang, key);
-    Py_DECREF(key);
+    PyObject *v = by_code_point(self->astral_lang, c);
     if (v == NULL) {
         if (PyErr_Occurred()) *err = 1;
         return 0;
