@@ -128,3 +128,20 @@ def _check_user_error(stderr: str, *expected: str) -> str:
 def assert_user_error() -> Callable[..., str]:
     """``assert_user_error(stderr, *expected)``: one error line (plus a hint) that says ``expected``."""
     return _check_user_error
+
+
+@pytest.fixture
+def place_glossary(tmp_path: Path) -> Callable[..., Path]:
+    """A writer of a one-entry extra glossary: a place with its forms as (form, type) pairs."""
+
+    def write(entry_id: str, definition: str, *forms: tuple[str, str]) -> Path:
+        path = tmp_path / f"{entry_id}.yaml"
+        terms = "".join(f"    - {{form: {form}, lang: en, type: {kind}}}\n" for form, kind in forms)
+        path.write_text(
+            f"- id: {entry_id}\n  label: {entry_id.title()}\n  category: place\n  definition: {definition}\n"
+            f"  sources: [https://example.org/{entry_id}]\n  terms:\n{terms}",
+            encoding="utf-8",
+        )
+        return path
+
+    return write

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,8 @@ def test_colour_only_when_asked(fixture_glossary_path: Path) -> None:
     assert "\x1b[" in lookup(fixture_glossary_path, "--color", "uyghur").stdout
 
 
-def test_extra_glossary_entry_can_be_looked_up(fixture_glossary_path: Path, tmp_path: Path) -> None:
-    extra = tmp_path / "extra.yaml"
-    extra.write_text(
-        "- id: hotan\n  label: Hotan\n  category: place\n  definition: An oasis city.\n"
-        "  sources: [https://example.org/hotan]\n  terms:\n    - {form: Hotan, lang: en, type: preferred}\n"
-        "    - {form: Khotan, lang: en, type: historic}\n",
-        encoding="utf-8",
-    )
+def test_extra_glossary_entry_can_be_looked_up(fixture_glossary_path: Path, place_glossary: Callable[..., Path]) -> None:
+    extra = place_glossary("hotan", "An oasis city.", ("Hotan", "preferred"), ("Khotan", "historic"))
     assert lookup(fixture_glossary_path, "Khotan").exit_code == 1
     result = runner.invoke(app, ["lookup", "--glossary", str(fixture_glossary_path), "--extra-glossary", str(extra), "Khotan"])
     assert result.stdout.startswith("Hotan  (hotan, place)")

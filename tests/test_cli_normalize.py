@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,14 +142,8 @@ def test_framing_is_left_alone_without_rewrite(fixture_glossary_path: Path) -> N
     assert result.stdout == "a vocational education and training centre"
 
 
-def test_extra_glossary_adds_a_spelling(fixture_glossary_path: Path, tmp_path: Path) -> None:
-    extra = tmp_path / "house.yaml"
-    extra.write_text(
-        "- id: yining\n  label: Yining\n  category: place\n  definition: A city in Ili.\n"
-        "  sources: [https://example.org/yining]\n  terms:\n"
-        "    - {form: Yining, lang: en, type: preferred}\n    - {form: Ghulja, lang: en, type: spelling}\n",
-        encoding="utf-8",
-    )
+def test_extra_glossary_adds_a_spelling(fixture_glossary_path: Path, place_glossary: Callable[..., Path]) -> None:
+    extra = place_glossary("yining", "A city in Ili.", ("Yining", "preferred"), ("Ghulja", "spelling"))
     result = normalize(fixture_glossary_path, "--extra-glossary", str(extra), "-", input="Uighurs in Ghulja")
     assert (result.exit_code, result.stdout) == (0, "Uyghurs in Yining")
 
