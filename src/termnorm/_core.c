@@ -718,6 +718,17 @@ static int expansion(Core *self, Py_UCS4 c, Py_UCS4 *r) {
 
 static int fold_general(Core *self, PyObject *text, FoldOut *out);
 
+/* whether a folded Latin letter stands next to a Cyrillic one (a word mixing the two scripts) */
+static int mixes_latin_cyrillic(const Py_UCS4 *t, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        Py_UCS4 a = t[i - 1], b = t[i];
+        int la = a >= 'a' && a <= 'z', lb = b >= 'a' && b <= 'z';
+        int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
+        if ((la && cb) || (ca && lb)) return 1;
+    }
+    return 0;
+}
+
 /* The common case in one pass: every character folded one to one, runs of spaces made one
  * space, soft hyphens inside words dropped, ligatures written out, and a space between two
  * characters that join (Chinese text, "7. 5") dropped, as the general fold below would. A
@@ -891,17 +902,10 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
         FOLD_FAST(Py_UCS2);
     else
         FOLD_FAST(Py_UCS4);
-    if (any_cyr) { /* a word that mixes Latin and Cyrillic letters: Python reads it (fold._unmix) */
-        for (Py_ssize_t i = 1; i < o; i++) {
-            Py_UCS4 a = res[i - 1], b = res[i];
-            int la = a >= 'a' && a <= 'z', lb = b >= 'a' && b <= 'z';
-            int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
-            if ((la && cb) || (ca && lb)) {
-                PyMem_Free(res);
-                PyMem_Free(an.items);
-                return 1;
-            }
-        }
+    if (any_cyr && mixes_latin_cyrillic(res, o)) { /* Python reads such a word (fold._unmix) */
+        PyMem_Free(res);
+        PyMem_Free(an.items);
+        return 1;
     }
     out->text = res;
     out->len = o;
@@ -986,14 +990,7 @@ static int fold_general(Core *self, PyObject *text, FoldOut *out) {
         if (f >= 0x430 && f <= 0x4FF) any_cyr = 1;
         if (f == ' ' && i > 0 && flat[i - 1] == ' ') any_space_run = 1;
     }
-    if (any_cyr) { /* a word that mixes Latin and Cyrillic letters: Python reads it (fold._unmix) */
-        for (Py_ssize_t i = 1; i < n; i++) {
-            Py_UCS4 a = flat[i - 1], b = flat[i];
-            int la = a >= 'a' && a <= 'z', lb = b >= 'a' && b <= 'z';
-            int ca = a >= 0x430 && a <= 0x4FF, cb = b >= 0x430 && b <= 0x4FF;
-            if ((la && cb) || (ca && lb)) goto fallback;
-        }
-    }
+    if (any_cyr && mixes_latin_cyrillic(flat, n)) goto fallback; /* Python reads such a word (fold._unmix) */
     /* specials of the original text: runs of deleted characters, expansions */
     if (any_special) {
         for (Py_ssize_t i = 0; i < n;) {
