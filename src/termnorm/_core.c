@@ -114,6 +114,17 @@ static inline uint8_t cls_of(const Core *self, Py_UCS4 c) {
 
 #define WORD(c) (cls_of(self, (c)) & C_WORD)
 
+/* M(the code unit type) for a string of this kind: a loop specialised for each width */
+#define BY_WIDTH(kind, M)                                                                                              \
+    do {                                                                                                               \
+        if ((kind) == PyUnicode_1BYTE_KIND)                                                                            \
+            M(Py_UCS1);                                                                                                \
+        else if ((kind) == PyUnicode_2BYTE_KIND)                                                                       \
+            M(Py_UCS2);                                                                                                \
+        else                                                                                                           \
+            M(Py_UCS4);                                                                                                \
+    } while (0)
+
 /* the value of code point c in a dict keyed by code points (borrowed), or NULL: not there, or
    an error (PyErr_Occurred tells) */
 static PyObject *by_code_point(PyObject *dict, Py_UCS4 c) {
@@ -896,12 +907,7 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
     Py_UCS4 prev = 0, before = 0, before2 = 0;              /* the last character, the last two non-spaces */
     int any_cyr = 0, has2 = 0, before_set = 0;
     Py_ssize_t last_edit = -1; /* where the last deletion or expansion ended */
-    if (kind == PyUnicode_1BYTE_KIND)
-        FOLD_FAST(Py_UCS1);
-    else if (kind == PyUnicode_2BYTE_KIND)
-        FOLD_FAST(Py_UCS2);
-    else
-        FOLD_FAST(Py_UCS4);
+    BY_WIDTH(kind, FOLD_FAST);
     if (any_cyr && mixes_latin_cyrillic(res, o)) { /* Python reads such a word (fold._unmix) */
         PyMem_Free(res);
         PyMem_Free(an.items);
@@ -2044,12 +2050,7 @@ static PyObject *Core_lang_stats(Core *self, PyObject *args) {
         /* the characters up to the next span, or as many as the sample still takes */
         Py_ssize_t stop_at = next_span < n ? next_span : n;
         if (stop_at - i > sample - bpos) stop_at = i + (sample - bpos);
-        if (kind == PyUnicode_1BYTE_KIND)
-            LANG_RUN(Py_UCS1);
-        else if (kind == PyUnicode_2BYTE_KIND)
-            LANG_RUN(Py_UCS2);
-        else
-            LANG_RUN(Py_UCS4);
+        BY_WIDTH(kind, LANG_RUN);
     }
 #undef LANG_RUN
 #undef ASCII_WORD
