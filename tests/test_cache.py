@@ -173,3 +173,9 @@ def test_the_typo_layer_starts_from_its_cache(fresh_load: Load, cache_dir: Path,
     assert done.stdout.split() == ["1", "True", "1", "0", "0"]
     fresh = termnorm.typo_index.FuzzyIndex(load_glossary(glossary_copy, cache=False).matcher)
     assert fresh.static == glossary.typo_targets()
+
+
+def test_no_cache_after_a_cached_load_writes_no_typo_targets(fresh_load: Load, cache_dir: Path, glossary_copy: Path) -> None:
+    fresh_load(glossary_copy)  # cached, kept in memory
+    annotate_text("Uighur", load_glossary(glossary_copy, cache=False))  # the typo layer, without the cache
+    assert not list(cache_dir.glob("typo-*.pickle"))

@@ -155,7 +155,8 @@ def load_glossary(path: str | Path | None = None, extra: Sequence[str | Path] = 
         files += ([v] if v else []) + e + s
     key = content_hash(files) + "-" + _version() + f"-{_CACHE_FORMAT}"
     with _LOCK:
-        memo = _MEMORY.get((key,))
+        # kept apart with and without the disk cache: only the first writes its typo targets there
+        memo = _MEMORY.get((key, str(cache)))
         if memo is not None:
             return memo
         with _collector_paused():
@@ -166,7 +167,7 @@ def load_glossary(path: str | Path | None = None, extra: Sequence[str | Path] = 
                     _write_cache(f"glossary-{key}", glossary)
         if cache:
             glossary.cache_key = key
-        _MEMORY[(key,)] = glossary
+        _MEMORY[(key, str(cache))] = glossary
         return glossary
 
 
