@@ -19,6 +19,7 @@ from termnorm import annotate_text, native
 from termnorm.annotate import _between, annotate_document
 from termnorm.compiled import Glossary
 from termnorm.fold import fold as python_fold
+from termnorm.matcher import _no_check
 from termnorm.quotes import quote_regions
 from termnorm.script import detect_language, detect_language_native
 
@@ -217,6 +218,75 @@ def test_long_texts_cut_in_parts_find_every_term(real_glossary: Glossary) -> Non
         _agree(real_glossary, text)
         assert len(annotate_text(text, real_glossary, fuzzy=False)) >= 12 * 15
         _agree(real_glossary, text[:400])  # two parts
+
+
+def _blocks_agree(glossary: Glossary, text: str, blocks: Iterator[int] | tuple[int, ...]) -> Any:
+    """A text folded and scanned a block at a time finds what the whole text's fold finds."""
+    core = glossary.matcher.core
+    whole = core.match(text, _no_check, True)  # keep: the whole text folded at once
+    for block in blocks:
+        part = core.match(text, _no_check, False, block)
+        if whole is None:
+            assert part is None, block
+        else:
+            assert part is not None and part[0] == whole[0], block
+            assert not part[0] or part[1] == whole[1], block
+    return whole
+
+
+@needs_core
+def test_long_texts_folded_block_by_block_find_the_same(real_glossary: Glossary) -> None:
+    # A text longer than a block is folded into a small window a block at a time and scanned
+    # while in the cache: cut at every place, it must find exactly what the whole fold finds.
+    found = 0
+    for text in TEXTS[:40]:
+        whole = _blocks_agree(real_glossary, text, (1, 2, 3, 7, 64, 1000))
+        found += len(whole[0]) if whole else 0
+    assert found > 100
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=awkward_text(), block=st.integers(1, 40))
+def test_random_text_folded_block_by_block_finds_the_same(real_glossary: Glossary, text: str, block: int) -> None:
+    _blocks_agree(real_glossary, text, (block,))
+
+
+@needs_core
+def test_block_edges_inside_words_context_and_scripts(real_glossary: Glossary) -> None:
+    keys = real_glossary.matcher.keys
+    stem = next(k.key for k in keys if k.stem and k.key.isascii())
+    cases = [
+        # a stem key whose word runs on past several blocks: its hit waits for the word's end
+        "lead " * 40 + stem + "a" * 300 + " tail" * 40,
+        stem + "'s " + stem + "s" + "x" * 150 + ".",
+        # English endings cut by a block's edge
+        "Uighures Uighur's Uighurs' Uighurs Uighuresque " * 3,
+        # context words are looked for up to 80 characters either side, over quotes and brackets
+        "x " * 70 + "Xinjiang" + "'\"" * 36 + "detention centre" + "([" * 36 + "in Xinjiang",
+        "x " * 70 + "the Han majority " + "y " * 70 + "han " * 30 + "Han",
+        # a Latin letter next to a Cyrillic one early (once a deleted character between them is
+        # gone), and a case for the general fold later: the whole text's fold decides (Python's
+        # fold, or the general one), not the first block
+        "han\u200bУ Uighur " + "z" * 50 + "\u200b\u00ad Xinjiang",
+        "han\u200bУ Uighur " + "z" * 50 + " Xinjiang",
+        "Uighur  \u00ad" * 30,
+    ]
+    for text in cases:
+        _blocks_agree(real_glossary, text, (1, 2, 5, 13, 40, 129))
+    assert real_glossary.matcher.core.match(cases[0], _no_check, False, 10)[0][0][1] == len("lead " * 40) + len(stem) + 300
+
+
+@needs_core
+def test_a_text_longer_than_a_block_annotates_as_in_python(real_glossary: Glossary) -> None:
+    text = "\n\n".join(TEXTS[:30])
+    while len(text) < 70_000:
+        text += "\n\n" + text
+    assert len(text) > 65_536
+    ours = annotate_text(text, real_glossary, fuzzy=False)
+    with python_path():
+        theirs = annotate_text(text, real_glossary, fuzzy=False)
+    assert ours == theirs and len(ours) > 500
 
 
 @needs_core

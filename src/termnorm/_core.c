@@ -84,6 +84,7 @@ typedef struct {
     int32_t nkeys;
     int32_t *klen;
     uint8_t *kflags;
+    int calls_back; /* some key's checks are left to Python (it needs the whole folded text) */
     /* stop words */
     int nstop, stop_longest; /* how many stop words, and the longest one's length */
     Py_UCS4 stop[256][STOP_MAX];
@@ -512,6 +513,9 @@ static int Core_init(Core *self, PyObject *args, PyObject *kwds) {
     self->statics = statics;
     Py_INCREF(rules);
     self->rules = rules;
+    self->calls_back = 0;
+    for (Py_ssize_t k = 0; k < nkeys; k++)
+        if ((self->kflags[k] & K_DYNAMIC) && PyList_GET_ITEM(rules, k) == Py_None) self->calls_back = 1;
     Py_ssize_t nstop = PyList_GET_SIZE(stopwords);
     if (nstop > 256) nstop = 256;
     for (Py_ssize_t i = 0; i < nstop; i++) {
@@ -640,13 +644,12 @@ typedef struct {
     Py_ssize_t nanchors;
 } OffMap;
 
-static void off_pair(const OffMap *m, Py_ssize_t o, Py_ssize_t *s, Py_ssize_t *e) {
-    if (m->pairs != NULL) {
-        *s = m->pairs[2 * o];
-        *e = m->pairs[2 * o + 1];
-        return;
-    }
-    Py_ssize_t lo = 0, hi = m->nanchors; /* the anchors at or before o */
+/* How many anchors stand at or before folded position o, counted on from `from` (a count known
+   not to pass o): a few steps forwards (the matches of a text come in order), then by halves. */
+static Py_ssize_t anchors_upto(const OffMap *m, Py_ssize_t o, Py_ssize_t from) {
+    Py_ssize_t lo = from, hi = m->nanchors;
+    for (int k = 0; k < 8 && lo < hi; k++, lo++)
+        if (m->anchors[3 * lo] > o) return lo;
     while (lo < hi) {
         Py_ssize_t mid = (lo + hi) / 2;
         if (m->anchors[3 * mid] <= o)
@@ -654,10 +657,32 @@ static void off_pair(const OffMap *m, Py_ssize_t o, Py_ssize_t *s, Py_ssize_t *e
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* a count of anchors known not to pass folded position o, which is near the end of them (a hit
+   just found): galloping back from the last anchor */
+static Py_ssize_t anchors_before(const OffMap *m, Py_ssize_t o) {
+    Py_ssize_t k = m->nanchors, step = 1;
+    while (k > 0 && m->anchors[3 * (k - 1)] > o) {
+        k = k > step ? k - step : 0;
+        step *= 2;
+    }
+    return k;
+}
+
+/* the original start and end of folded position o; returns the anchors up to o (see anchors_upto) */
+static Py_ssize_t off_pair(const OffMap *m, Py_ssize_t o, Py_ssize_t from, Py_ssize_t *s, Py_ssize_t *e) {
+    if (m->pairs != NULL) {
+        *s = m->pairs[2 * o];
+        *e = m->pairs[2 * o + 1];
+        return 0;
+    }
+    Py_ssize_t lo = anchors_upto(m, o, from);
     if (lo == 0) {
         *s = o;
         *e = o + 1;
-        return;
+        return lo;
     }
     const int32_t *a = m->anchors + 3 * (lo - 1);
     if (a[0] == o) {
@@ -667,21 +692,22 @@ static void off_pair(const OffMap *m, Py_ssize_t o, Py_ssize_t *s, Py_ssize_t *e
         *s = a[2] + (o - a[0] - 1);
         *e = *s + 1;
     }
+    return lo;
 }
 
 /* the original start of folded position p (the text's length at the end), and the original end
-   of the folded text up to p */
-static Py_ssize_t off_start(const OffMap *m, Py_ssize_t p, Py_ssize_t n, Py_ssize_t orig_len) {
+   of the folded text up to p; from: as for anchors_upto (off_start moves it on to p) */
+static Py_ssize_t off_start(const OffMap *m, Py_ssize_t p, Py_ssize_t n, Py_ssize_t orig_len, Py_ssize_t *from) {
     Py_ssize_t s, e;
     if (p >= n) return m->pairs == NULL && m->anchors == NULL ? p : orig_len;
-    off_pair(m, p, &s, &e);
+    *from = off_pair(m, p, *from, &s, &e);
     return s;
 }
 
-static Py_ssize_t off_end(const OffMap *m, Py_ssize_t p) {
+static Py_ssize_t off_end(const OffMap *m, Py_ssize_t p, Py_ssize_t from) {
     Py_ssize_t s, e;
     if (p <= 0) return 0;
-    off_pair(m, p - 1, &s, &e);
+    off_pair(m, p - 1, from, &s, &e);
     return e;
 }
 
@@ -758,7 +784,7 @@ static int mixes_latin_cyrillic(const Py_UCS4 *t, Py_ssize_t n) {
 #define FOLD_FAST(TYPE)                                                                                                \
     do {                                                                                                               \
         const TYPE *p_ = (const TYPE *)data;                                                                           \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                                           \
+        for (; i < lim; i++) {                                                                                         \
             Py_UCS4 c = p_[i], f;                                                                                      \
             if (c >= TABLE_SIZE) { /* beyond the table: a look-up, one to one (astral Han folds) */                    \
                 if (fold_astral(self, c, &f) < 0) goto error;                                                          \
@@ -841,7 +867,7 @@ static int mixes_latin_cyrillic(const Py_UCS4 *t, Py_ssize_t n) {
             /* then the characters that fold one to one into something other than a space or a                         \
                Cyrillic letter, as a run: each starts where the one before ended (no anchor) */                        \
             if (f != ' ') {                                                                                            \
-                while (i + 1 < n && (p_[i + 1] < 128 ? plain[p_[i + 1]]                                                \
+                while (i + 1 < lim && (p_[i + 1] < 128 ? plain[p_[i + 1]]                                                \
                                                     : p_[i + 1] < TABLE_SIZE && (plain_bits[p_[i + 1] >> 3] & (1 << (p_[i + 1] & 7))))) {\
                     i++;                                                                                               \
                     f = lut[p_[i]];                                                                                    \
@@ -888,12 +914,54 @@ static void large_pages(void *p, size_t size) {
 #endif
 }
 
-static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
+/* The one-pass fold's state between two calls of fast_step (a long text is folded a block at
+   a time, see stream_match) */
+typedef struct {
+    Py_UCS4 *res; /* folded position o goes to res[o] */
+    Anchors an;
+    Py_ssize_t i, o;                                  /* the next original character, the next folded position */
+    Py_ssize_t last_end;                              /* where the last folded character ended */
+    Py_ssize_t sp_start, sp_end, end_before_sp;       /* the last space written, and the end before it */
+    Py_ssize_t last_edit;                             /* where the last deletion or expansion ended */
+    Py_UCS4 prev, before, before2;                    /* the last character, the last two non-spaces */
+    int any_cyr, has2, before_set;
+} FastFold;
+
+#define FAST_FOLD_START {NULL, {NULL, 0, 0}, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0}
+
+/* The one-pass fold of the original characters from st->i up to lim (or a little past it, over
+   a run of deleted characters): 0 done, 2 not that case (the general fold's), -1 error. Every
+   folded position written is final but the last, a space that a join may still take back. */
+static int fast_step(Core *self, PyObject *text, FastFold *st, Py_ssize_t lim) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     const uint8_t *cls = self->cls, *plain = self->plain, *plain_bits = self->plain_bits;
     const uint32_t *lut = self->lut;
+    Py_UCS4 *res = st->res;
+    Anchors an = st->an;
+    Py_ssize_t i = st->i, o = st->o, last_end = st->last_end, last_edit = st->last_edit;
+    Py_ssize_t sp_start = st->sp_start, sp_end = st->sp_end, end_before_sp = st->end_before_sp;
+    Py_UCS4 prev = st->prev, before = st->before, before2 = st->before2;
+    int any_cyr = st->any_cyr, has2 = st->has2, before_set = st->before_set, rc = 0;
+    BY_WIDTH(kind, FOLD_FAST);
+    goto out;
+general:
+    rc = 2;
+    goto out;
+error:
+    rc = -1;
+out:
+    st->an = an;
+    st->i = i, st->o = o, st->last_end = last_end, st->last_edit = last_edit;
+    st->sp_start = sp_start, st->sp_end = sp_end, st->end_before_sp = end_before_sp;
+    st->prev = prev, st->before = before, st->before2 = before2;
+    st->any_cyr = any_cyr, st->has2 = has2, st->before_set = before_set;
+    return rc;
+}
+
+static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     /* room for the text, and for ligatures written out to up to FAST_ROOM more characters */
     Py_UCS4 *res = PyMem_Malloc((size_t)(n + FAST_ROOM) * sizeof(Py_UCS4));
     if (res == NULL) {
@@ -901,17 +969,16 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
         return -1;
     }
     large_pages(res, (size_t)(n + FAST_ROOM) * sizeof(Py_UCS4));
-    Anchors an = {NULL, 0, 0};
-    Py_ssize_t o = 0, last_end = 0;                         /* last_end: where the last folded character ended */
-    Py_ssize_t sp_start = 0, sp_end = 0, end_before_sp = 0; /* the last space written, and the end before it */
-    Py_UCS4 prev = 0, before = 0, before2 = 0;              /* the last character, the last two non-spaces */
-    int any_cyr = 0, has2 = 0, before_set = 0;
-    Py_ssize_t last_edit = -1; /* where the last deletion or expansion ended */
-    BY_WIDTH(kind, FOLD_FAST);
-    if (any_cyr && mixes_latin_cyrillic(res, o)) { /* Python reads such a word (fold._unmix) */
+    FastFold st = FAST_FOLD_START;
+    st.res = res;
+    int rc = fast_step(self, text, &st, n);
+    Py_ssize_t o = st.o;
+    Anchors an = st.an;
+    if (rc == 0 && st.any_cyr && mixes_latin_cyrillic(res, o)) rc = 1; /* Python reads such a word (fold._unmix) */
+    if (rc != 0) {
         PyMem_Free(res);
         PyMem_Free(an.items);
-        return 1;
+        return rc;
     }
     out->text = res;
     out->len = o;
@@ -928,14 +995,6 @@ static int fold_fast(Core *self, PyObject *text, FoldOut *out) {
         }
     }
     return 0;
-general:
-    PyMem_Free(res);
-    PyMem_Free(an.items);
-    return 2;
-error:
-    PyMem_Free(res);
-    PyMem_Free(an.items);
-    return -1;
 }
 #undef EMIT
 #undef FOLD_FAST
@@ -1211,6 +1270,8 @@ typedef struct {
     int32_t kid;
     PyObject *terms; /* owned */
     int ambiguous;
+    int opens;                  /* the match would open a sentence (annotate._opens_sentence) */
+    Py_ssize_t a, b, a_base;    /* start, stop and key_end in the original text */
 } Hit;
 
 static int hit_cmp(const void *a, const void *b) {
@@ -1379,16 +1440,21 @@ done:
     return rc;
 }
 
-static int in_regions(const Regions *r, Py_ssize_t start, Py_ssize_t end) {
+/* whether [start, end) lies inside a region; *from: the regions starting before an earlier
+   start (they are asked for in order): counted on from there, a few steps and then by halves */
+static int in_regions(const Regions *r, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *from) {
     /* the last region starting at or before start */
-    Py_ssize_t lo = 0, hi = r->n;
-    while (lo < hi) {
-        Py_ssize_t mid = (lo + hi) / 2;
-        if (r->starts[mid] <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    Py_ssize_t lo = *from, hi = r->n;
+    for (int k = 0; k < 8 && lo < hi && r->starts[lo] <= start; k++) lo++;
+    if (lo < hi && r->starts[lo] <= start)
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (r->starts[mid] <= start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    *from = lo;
     return lo > 0 && r->ends[lo - 1] >= end;
 }
 
@@ -1512,6 +1578,9 @@ static int any_ends(const Core *self, const Py_UCS4 *f, Py_ssize_t lo, Py_ssize_
     return 0;
 }
 
+/* how far the context words are looked for, either side of a match (matcher._CONTEXT_WINDOW) */
+#define CONTEXT_READ 80
+
 /* matcher.Matcher._check_terms. rules: tuple of (term, entry, ambiguous, case_form or None,
  * context or None) with context = (not_followed_by, not_preceded_by, followed_by,
  * preceded_by), tuples of folded words. Returns a new (terms, ambiguous) tuple, None (a new
@@ -1522,9 +1591,9 @@ static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f,
     long kept[64], kept_entry[64], confirmed_entry[64];
     int nk = 0, nc = 0, any_amb = 0;
     if (nt > 64) nt = 64;
-    Py_ssize_t a_hi = stop + 80 < n ? stop + 80 : n, a = stop;
+    Py_ssize_t a_hi = stop + CONTEXT_READ < n ? stop + CONTEXT_READ : n, a = stop;
     while (a < a_hi && ctx_skip(f[a])) a++;
-    Py_ssize_t b_lo = start > 80 ? start - 80 : 0, b = start;
+    Py_ssize_t b_lo = start > CONTEXT_READ ? start - CONTEXT_READ : 0, b = start;
     while (b > b_lo && ctx_skip(f[b - 1])) b--;
     for (Py_ssize_t k = 0; k < nt; k++) {
         PyObject *r = PyTuple_GET_ITEM(rules, k);
@@ -1532,7 +1601,8 @@ static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f,
         int amb = PyTuple_GET_ITEM(r, 2) == Py_True;
         PyObject *form = PyTuple_GET_ITEM(r, 3), *ctx = PyTuple_GET_ITEM(r, 4);
         if (form != Py_None) {
-            Py_ssize_t o0 = off_start(om, start, n, PyUnicode_GET_LENGTH(text)), o1 = off_end(om, key_end);
+            Py_ssize_t from = 0, o0 = off_start(om, start, n, PyUnicode_GET_LENGTH(text), &from);
+            Py_ssize_t o1 = off_end(om, key_end, from);
             Py_ssize_t len = PyUnicode_GET_LENGTH(form);
             if (o1 - o0 != len) continue;
             int same = 1;
@@ -1591,97 +1661,123 @@ static PyObject *check_terms(const Core *self, PyObject *text, const Py_UCS4 *f,
     return Py_BuildValue("(NO)", terms, ambiguous ? Py_True : Py_False);
 }
 
-/* Scan the folded text, check, choose leftmost-longest, map back; see Core_match. */
+/* the keys found by a scan that passed their checks, before leftmost-longest is chosen */
 typedef struct {
     Hit *items;
     Py_ssize_t n, cap;
 } Hits;
 
-/* the keys that end at i (the output chain from state t) that pass their checks, into hb */
-static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om, PyObject *check,
-                    Lazy *lz, int32_t t, Py_ssize_t i, Hits *hb) {
-    for (; t >= 0; t = self->dict_link[t]) {
-        int32_t kid = self->out_key[t];
-        uint8_t kf = self->kflags[kid];
-        Py_ssize_t start = i - self->klen[kid] + 1;
-        if ((kf & K_START) && start > 0 && WORD(f[start - 1])) continue;
-        Py_ssize_t key_end = i + 1, stop = key_end;
-        if ((kf & K_END) && key_end < n && (f[key_end] == '\'' || WORD(f[key_end]))) {
-            Py_ssize_t found = inflect(self, f, n, key_end, kf & K_STEM, start > 0 && f[start - 1] == '\'');
-            if (found < 0) continue;
-            stop = found;
-        }
-        PyObject *terms;
-        int ambiguous;
-        if (kf & K_DYNAMIC) {
-            PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
-            if (rules != Py_None) {
-                v = check_terms(self, text, f, n, om, start, key_end, stop, rules);
-            } else {
-                if (lazy_objects(lz) < 0) return -1;
-                v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
-            }
-            if (v == NULL) return -1;
-            if (v == Py_None) {
-                Py_DECREF(v);
-                continue;
-            }
-            if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 2) {
-                Py_DECREF(v);
-                PyErr_SetString(PyExc_TypeError, "check() must return (terms, ambiguous) or None");
-                return -1;
-            }
-            terms = PyTuple_GET_ITEM(v, 0);
-            Py_INCREF(terms);
-            ambiguous = PyObject_IsTrue(PyTuple_GET_ITEM(v, 1));
-            Py_DECREF(v);
+/* Hits that wait for more of the folded text (see stream_match): key kid, ending at i */
+typedef struct {
+    struct Later {
+        int32_t kid;
+        Py_ssize_t i;
+    } *items;
+    Py_ssize_t n, cap;
+} Deferred;
+
+/* Key kid ending at folded position i, into hb if it passes its checks. With `later`, f is
+ * final only before n (a text folded a block at a time): a key whose checks would read as far
+ * as n (a word running on, context words) goes into later, to be tried again with more text. */
+static int add_hit(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om, PyObject *check,
+                   Lazy *lz, int32_t kid, Py_ssize_t i, Hits *hb, Deferred *later) {
+    uint8_t kf = self->kflags[kid];
+    Py_ssize_t start = i - self->klen[kid] + 1;
+    if ((kf & K_START) && start > 0 && WORD(f[start - 1])) return 0;
+    Py_ssize_t key_end = i + 1, stop = key_end;
+    if ((kf & K_END) && key_end < n && (f[key_end] == '\'' || WORD(f[key_end]))) {
+        Py_ssize_t found = inflect(self, f, n, key_end, kf & K_STEM, start > 0 && f[start - 1] == '\'');
+        if (found < 0) return 0;
+        stop = found;
+    }
+    if (later != NULL && stop + CONTEXT_READ >= n) {
+        struct Later *w = room_for_one(later->items, later->n, &later->cap, sizeof(struct Later), 16);
+        if (w == NULL) return -1;
+        later->items = w;
+        later->items[later->n++] = (struct Later){kid, i};
+        return 0;
+    }
+    PyObject *terms;
+    int ambiguous;
+    if (kf & K_DYNAMIC) {
+        PyObject *rules = PyList_GET_ITEM(self->rules, kid), *v;
+        if (rules != Py_None) {
+            v = check_terms(self, text, f, n, om, start, key_end, stop, rules);
         } else {
-            PyObject *st = PyList_GET_ITEM(self->statics, kid);
-            terms = PyTuple_GET_ITEM(st, 0);
-            Py_INCREF(terms);
-            ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
+            if (lazy_objects(lz) < 0) return -1;
+            v = PyObject_CallFunction(check, "OOnnni", lz->ftext, lz->omap, start, key_end, stop, (int)kid);
         }
-        Hit *p = room_for_one(hb->items, hb->n, &hb->cap, sizeof(Hit), 32);
-        if (p == NULL) {
-            Py_DECREF(terms);
+        if (v == NULL) return -1;
+        if (v == Py_None) {
+            Py_DECREF(v);
+            return 0;
+        }
+        if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 2) {
+            Py_DECREF(v);
+            PyErr_SetString(PyExc_TypeError, "check() must return (terms, ambiguous) or None");
             return -1;
         }
-        hb->items = p;
-        hb->items[hb->n++] = (Hit){start, stop, key_end, kid, terms, ambiguous};
+        terms = PyTuple_GET_ITEM(v, 0);
+        Py_INCREF(terms);
+        ambiguous = PyObject_IsTrue(PyTuple_GET_ITEM(v, 1));
+        Py_DECREF(v);
+    } else {
+        PyObject *st = PyList_GET_ITEM(self->statics, kid);
+        terms = PyTuple_GET_ITEM(st, 0);
+        Py_INCREF(terms);
+        ambiguous = PyTuple_GET_ITEM(st, 1) == Py_True;
     }
+    Hit *p = room_for_one(hb->items, hb->n, &hb->cap, sizeof(Hit), 32);
+    if (p == NULL) {
+        Py_DECREF(terms);
+        return -1;
+    }
+    hb->items = p;
+    /* where it stands in the original text, found now that the text around it is in the cache */
+    Py_ssize_t from = anchors_before(om, start), a = off_start(om, start, n, PyUnicode_GET_LENGTH(text), &from);
+    int opens = opens_sentence(PyUnicode_KIND(text), PyUnicode_DATA(text), a);
+    hb->items[hb->n++] = (Hit){start, stop, key_end, kid, terms, ambiguous, opens, a, off_end(om, stop, from), off_end(om, key_end, from)};
     return 0;
 }
 
-static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om,
-                             PyObject *check, Lazy *lz, int regions) {
-    Py_ssize_t orig_len = PyUnicode_GET_LENGTH(text);
-    PyObject *result = NULL, *matches = NULL, *regs = NULL;
-    PyObject *readings = NULL; /* other readings of the last chosen match */
-    Regions reg = {NULL, NULL, 0, 0};
-    /* The scan is a chain of dependent loads, one per character: long texts are cut in two or
-       four parts scanned side by side, so that their loads overlap. Each part starts from the
-       root the longest key's length early (the automaton's state is then right by the part's
-       start) and reports only the keys that end inside it. */
-    Hits hb = {NULL, 0, 0};
+/* the keys that end at i (the output chain from state t) that pass their checks, into hb */
+static int add_hits(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om, PyObject *check,
+                    Lazy *lz, int32_t t, Py_ssize_t i, Hits *hb, Deferred *later) {
+    for (; t >= 0; t = self->dict_link[t])
+        if (add_hit(self, text, f, n, om, check, lz, self->out_key[t], i, hb, later) < 0) return -1;
+    return 0;
+}
+
+/* Scan folded positions [lo, hi) from automaton state *state at lo, leaving there the state at
+ * hi; the keys that end there and pass their checks into hb (or later, see add_hit).
+ *
+ * The scan is a chain of dependent loads, one per character: a long stretch is cut in two or
+ * four parts scanned side by side, so that their loads overlap. Each part after the first
+ * starts from the root the longest key's length early (the automaton's state is then right by
+ * the part's start) and reports only the keys that end inside it. */
+static int scan_range(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om, PyObject *check,
+                      Lazy *lz, Py_ssize_t lo, Py_ssize_t hi, int32_t *state, Hits *hb, Deferred *later) {
     const int32_t *dense = self->dense, *report = self->report, nrows = self->nrows;
-    Py_ssize_t lead = self->maxlen, parts = n >= 8 * (lead + 1) ? 4 : n >= 3 * (lead + 1) ? 2 : 1;
+    Py_ssize_t len = hi - lo, lead = self->maxlen;
+    Py_ssize_t parts = len >= 8 * (lead + 1) ? 4 : len >= 3 * (lead + 1) ? 2 : 1;
     Py_ssize_t from[4] = {0}, pos[4] = {0}, end[4] = {0};
-    int32_t st[4] = {0, 0, 0, 0};
+    int32_t st[4] = {*state, 0, 0, 0};
     for (Py_ssize_t k = 0; k < parts; k++) {
-        from[k] = n / parts * k;
-        end[k] = k == parts - 1 ? n : n / parts * (k + 1);
-        pos[k] = from[k] > lead ? from[k] - lead : 0;
+        from[k] = lo + len / parts * k;
+        end[k] = k == parts - 1 ? hi : lo + len / parts * (k + 1);
+        pos[k] = k == 0 ? lo : from[k] - lead;
     }
 #define ADVANCE(s, p, lo)                                                                                              \
     do {                                                                                                               \
         Py_UCS4 c_ = f[p];                                                                                             \
         s = (c_ < 128 && s < nrows) ? dense[(size_t)s * 128 + c_] : step(self, s, c_);                                 \
-        if (report[s] >= 0 && p >= lo && add_hits(self, text, f, n, om, check, lz, report[s], p, &hb) < 0) goto done; \
+        if (report[s] >= 0 && p >= lo && add_hits(self, text, f, n, om, check, lz, report[s], p, hb, later) < 0)      \
+            return -1;                                                                                                 \
         p++;                                                                                                           \
     } while (0)
     if (parts > 1) {
         /* side by side, in registers, as far as every part reaches */
-        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int32_t s0 = st[0], s1 = 0, s2 = 0, s3 = 0;
         Py_ssize_t p0 = pos[0], p1 = pos[1], p2 = pos[2], p3 = pos[3], steps = PY_SSIZE_T_MAX;
         for (Py_ssize_t k = 0; k < parts; k++)
             if (end[k] - pos[k] < steps) steps = end[k] - pos[k];
@@ -1703,23 +1799,50 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     }
     for (Py_ssize_t k = 0; k < parts; k++) {
         int32_t sk = st[k];
-        Py_ssize_t pk = pos[k], lo = from[k], hi = end[k];
-        while (pk < hi) ADVANCE(sk, pk, lo);
+        Py_ssize_t pk = pos[k], lo_k = from[k], hi_k = end[k];
+        while (pk < hi_k) ADVANCE(sk, pk, lo_k);
+        st[k] = sk;
     }
 #undef ADVANCE
-    Hit *hits = hb.items;
-    Py_ssize_t nh = hb.n;
-    if (nh > 1) qsort(hits, (size_t)nh, sizeof(Hit), hit_cmp);
+    *state = st[parts - 1];
+    return 0;
+}
+
+/* Hits sorted a block at a time (see stream_match), put in order: only the few near a block's
+ * edge are out of it (a longer key that ends in the next block but starts as early). Moves one
+ * by one, up to one per hit; 0 when that was not enough (then they are sorted as a whole). */
+static int settle(Hit *h, Py_ssize_t n) {
+    Py_ssize_t moves = 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        if (hit_cmp(&h[i - 1], &h[i]) <= 0) continue;
+        Hit x = h[i];
+        Py_ssize_t j = i;
+        while (j > 0 && hit_cmp(&h[j - 1], &x) > 0 && moves++ < n) {
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = x;
+        if (moves >= n) return 0;
+    }
+    return 1;
+}
+
+/* The matches from the hits: leftmost-longest, mapped back to the original text, with their
+ * quotation and sentence start; see Core_find. sorted: the hits are in order already. */
+static PyObject *choose(PyObject *text, Hits *hb, int regions, int sorted) {
+    PyObject *result = NULL, *matches = NULL, *regs = NULL;
+    PyObject *readings = NULL; /* other readings of the last chosen match */
+    Regions reg = {NULL, NULL, 0, 0};
+    Hit *hits = hb->items;
+    Py_ssize_t nh = hb->n;
+    if (nh > 1 && !sorted) qsort(hits, (size_t)nh, sizeof(Hit), hit_cmp);
     /* the quotation regions: only for the matches, unless the caller wants them anyway */
     if ((nh > 0 || regions) && quote_regions_impl(text, &reg) < 0) goto done;
     matches = PyList_New(0);
     if (matches == NULL) goto done;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
     Py_ssize_t last = -1, cs = -1, ce = -1;
     int last_ambiguous = 0;
-#define ORIG_START(p) off_start(om, (p), n, orig_len)
-#define ORIG_END(p) off_end(om, (p))
+    Py_ssize_t in_quote = 0; /* the quotation regions starting before the last match */
 #define FLUSH_READINGS()                                                                                               \
     do {                                                                                                               \
         if (readings != NULL) {                                                                                        \
@@ -1737,7 +1860,7 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
         if (h->start < last) {
             if (h->start == cs && h->stop == ce && PyList_GET_SIZE(matches) > 0 && !h->ambiguous && !last_ambiguous) {
                 if (readings == NULL && (readings = PyList_New(0)) == NULL) goto done;
-                PyObject *r = Py_BuildValue("(On)", h->terms, ORIG_END(h->key_end));
+                PyObject *r = Py_BuildValue("(On)", h->terms, h->a_base);
                 if (r == NULL || PyList_Append(readings, r) < 0) {
                     Py_XDECREF(r);
                     goto done;
@@ -1751,7 +1874,7 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
         cs = h->start;
         ce = h->stop;
         last_ambiguous = h->ambiguous;
-        Py_ssize_t a = ORIG_START(h->start), b = ORIG_END(h->stop), base_end = ORIG_END(h->key_end);
+        Py_ssize_t a = h->a, b = h->b, base_end = h->a_base;
         PyObject *m = PyTuple_New(9);
         if (m == NULL) goto done;
         PyObject *va = PyLong_FromSsize_t(a), *vb = PyLong_FromSsize_t(b), *vc = PyLong_FromSsize_t(base_end);
@@ -1764,8 +1887,8 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
             Py_DECREF(m);
             goto done;
         }
-        PyObject *amb = h->ambiguous ? Py_True : Py_False, *quoted = in_regions(&reg, a, b) ? Py_True : Py_False;
-        PyObject *opens = opens_sentence(kind, data, a) ? Py_True : Py_False;
+        PyObject *amb = h->ambiguous ? Py_True : Py_False, *quoted = in_regions(&reg, a, b, &in_quote) ? Py_True : Py_False;
+        PyObject *opens = h->opens ? Py_True : Py_False;
         Py_INCREF(h->terms);
         Py_INCREF(amb);
         Py_INCREF(quoted);
@@ -1780,6 +1903,9 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
         PyTuple_SET_ITEM(m, 6, quoted);
         PyTuple_SET_ITEM(m, 7, opens);
         PyTuple_SET_ITEM(m, 8, Py_None);
+        /* numbers, flags and tuples of them, in no cycle: nothing for the collector to walk (a
+           long text has hundreds of thousands) */
+        PyObject_GC_UnTrack(m);
         if (PyList_Append(matches, m) < 0) {
             Py_DECREF(m);
             goto done;
@@ -1788,8 +1914,6 @@ static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ss
     }
     FLUSH_READINGS();
 #undef FLUSH_READINGS
-#undef ORIG_START
-#undef ORIG_END
     regs = regions_tuple(&reg);
     if (regs == NULL) goto done;
     result = PyTuple_Pack(2, matches, regs);
@@ -1797,10 +1921,24 @@ done:
     Py_XDECREF(readings);
     Py_XDECREF(matches);
     Py_XDECREF(regs);
-    for (Py_ssize_t i = 0; i < hb.n; i++) Py_DECREF(hb.items[i].terms);
-    PyMem_Free(hb.items);
     PyMem_Free(reg.starts);
     PyMem_Free(reg.ends);
+    return result;
+}
+
+static void hits_free(Hits *hb) {
+    for (Py_ssize_t i = 0; i < hb->n; i++) Py_DECREF(hb->items[i].terms);
+    PyMem_Free(hb->items);
+}
+
+/* Scan the folded text, check, choose leftmost-longest, map back; see Core_match. */
+static PyObject *scan_select(Core *self, PyObject *text, const Py_UCS4 *f, Py_ssize_t n, const OffMap *om,
+                             PyObject *check, Lazy *lz, int regions) {
+    Hits hb = {NULL, 0, 0};
+    int32_t state = 0;
+    PyObject *result = NULL;
+    if (scan_range(self, text, f, n, om, check, lz, 0, n, &state, &hb, NULL) == 0) result = choose(text, &hb, regions, 0);
+    hits_free(&hb);
     return result;
 }
 
@@ -1838,16 +1976,143 @@ static PyObject *Core_find(Core *self, PyObject *args) {
     return result;
 }
 
+/* A long text's match() a block at a time: each block of the text is folded into a window and
+ * scanned while it is still in the processor's cache, instead of folding the whole text into a
+ * copy four bytes a character and reading that copy back from memory (a 100 MB text: 400 MB
+ * written and read again). The window keeps what the checks of a hit read before it (its key,
+ * the character before, the context words); a hit whose checks read past what is folded waits
+ * for the next block (add_hit). The hits are the same as the whole text's, and so are the
+ * matches chosen from them.
+ *
+ * 0 done (*result), 1 Python must fold the text, 2 not the one-pass fold's case, -1 error. */
+#define STREAM_BLOCK 65536 /* original characters folded at a time */
+#define STREAM_TAIL 128    /* folded characters left unscanned until the next block (a hit's suffix) */
+
+/* folded position p of a window holding the positions from base is origin[p] (a pointer made
+   from integers: positions before base are never read) */
+static Py_UCS4 *window_origin(Py_UCS4 *buf, Py_ssize_t base) {
+    return (Py_UCS4 *)((uintptr_t)buf - (uintptr_t)base * sizeof(Py_UCS4));
+}
+
+static int stream_match(Core *self, PyObject *text, PyObject *check, Py_ssize_t block, int regions, PyObject **result) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t behind = self->maxlen + CONTEXT_READ + 16; /* what a hit reads before its end */
+    Py_ssize_t cap = 2 * (behind + STREAM_TAIL) + 4 * block + FAST_ROOM; /* a block writes out to 4 characters each */
+    Py_UCS4 *buf = PyMem_Malloc((size_t)cap * sizeof(Py_UCS4));
+    FastFold st = FAST_FOLD_START;
+    Hits hb = {NULL, 0, 0};
+    Deferred later = {NULL, 0, 0}, retry = {NULL, 0, 0};
+    Lazy lz = {NULL, 0, NULL, NULL, NULL}; /* never used: no key calls back (see Core_match) */
+    Py_ssize_t base = 0, scanned = 0, checked = 0; /* folded positions: the window's first, the scan's and the script check's next */
+    Py_ssize_t in_order = 0;                       /* the hits sorted so far */
+    int32_t state = 0;
+    int rc = -1, mixed = 0;
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    st.res = buf;
+    for (;;) {
+        if ((st.o - base) + 4 * block + FAST_ROOM > cap) { /* hits waiting long kept the window from moving */
+            Py_ssize_t more = 2 * cap;
+            Py_UCS4 *grown = PyMem_Realloc(buf, (size_t)more * sizeof(Py_UCS4));
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            buf = grown, cap = more;
+            st.res = window_origin(buf, base);
+        }
+        int r = fast_step(self, text, &st, st.i + block < n ? st.i + block : n);
+        if (r != 0) {
+            rc = r;
+            goto done;
+        }
+        int final = st.i >= n;
+        Py_ssize_t valid = final || st.o == 0 ? st.o : st.o - 1; /* the folded text that no later block changes */
+        if (!mixed && st.any_cyr && valid > checked) {
+            Py_ssize_t from = checked > base ? checked - 1 : base;
+            mixed = mixes_latin_cyrillic(buf + (from - base), valid - from);
+        }
+        if (valid > checked) checked = valid;
+        if (mixed) {
+            /* Python reads a word mixing Latin and Cyrillic (fold._unmix), unless the rest of the
+               text is the general fold's (as fold_fast decides): the fold goes on, alone */
+            if (final) {
+                rc = 1;
+                goto done;
+            }
+            if (st.o - 1 > base) {
+                buf[0] = buf[st.o - 1 - base];
+                base = st.o - 1;
+                st.res = window_origin(buf, base);
+            }
+            continue;
+        }
+        const Py_UCS4 *f = st.res;
+        OffMap om = {NULL, st.an.items, st.an.n};
+        Deferred *wait = final ? NULL : &later;
+        retry = later, later = (Deferred){NULL, 0, 0};
+        for (Py_ssize_t k = 0; k < retry.n; k++)
+            if (add_hit(self, text, f, valid, &om, check, &lz, retry.items[k].kid, retry.items[k].i, &hb, wait) < 0) goto done;
+        PyMem_Free(retry.items);
+        retry = (Deferred){NULL, 0, 0};
+        Py_ssize_t to = final ? valid : valid - STREAM_TAIL;
+        if (to > scanned) {
+            if (scan_range(self, text, f, valid, &om, check, &lz, scanned, to, &state, &hb, wait) < 0) goto done;
+            scanned = to;
+        }
+        /* the block's hits sorted while they are in the cache (the whole lot at once: a sort
+           through memory, n log n) */
+        if (hb.n - in_order > 1) qsort(hb.items + in_order, (size_t)(hb.n - in_order), sizeof(Hit), hit_cmp);
+        in_order = hb.n;
+        if (final) break;
+        /* move the window on: keep what the next hits and the waiting ones read before them */
+        Py_ssize_t keep = scanned - behind;
+        for (Py_ssize_t k = 0; k < later.n; k++)
+            if (later.items[k].i - behind < keep) keep = later.items[k].i - behind;
+        if (keep > base) {
+            memmove(buf, buf + (keep - base), (size_t)(st.o - keep) * sizeof(Py_UCS4));
+            base = keep;
+            st.res = window_origin(buf, base);
+        }
+    }
+    *result = choose(text, &hb, regions, settle(hb.items, hb.n));
+    rc = *result == NULL ? -1 : 0;
+done:
+    PyMem_Free(buf);
+    PyMem_Free(st.an.items);
+    PyMem_Free(later.items);
+    PyMem_Free(retry.items);
+    hits_free(&hb);
+    return rc;
+}
+
 /* match(text, check, keep=False) -> (matches, regions), or None when Python must fold the
  * text: fold() and find() in one pass, without making the folded text a Python object unless
  * check needs it. With keep, (matches, regions, folded, map): the fold too, for the typo layer.
- * Without keep, regions are empty when there is no match (nothing to mark as quoted). */
+ * Without keep, regions are empty when there is no match (nothing to mark as quoted).
+ * block: how many characters a text longer than that is folded at a time (stream_match); for
+ * the tests, which cut texts at every place. */
 static PyObject *Core_match(Core *self, PyObject *args) {
     PyObject *text, *check;
     int keep = 0;
-    if (!PyArg_ParseTuple(args, "UO|p:match", &text, &check, &keep)) return NULL;
+    Py_ssize_t block = STREAM_BLOCK;
+    if (!PyArg_ParseTuple(args, "UO|pn:match", &text, &check, &keep, &block)) return NULL;
+    if (block < 1) {
+        PyErr_SetString(PyExc_ValueError, "block must be positive");
+        return NULL;
+    }
     FoldOut fo;
-    int rc = fold_impl(self, text, &fo);
+    int rc;
+    if (!keep && !self->calls_back && PyUnicode_GET_LENGTH(text) > block) { /* a long text a block at a time */
+        PyObject *found = NULL;
+        rc = stream_match(self, text, check, block, 0, &found);
+        if (rc == 0) return found;
+        if (rc == 2) rc = fold_general(self, text, &fo);
+    } else {
+        rc = fold_impl(self, text, &fo);
+    }
     if (rc < 0) return NULL;
     if (rc == 1) Py_RETURN_NONE;
     OffMap om = {fo.map, fo.anchors, fo.nanchors};
@@ -2213,7 +2478,7 @@ static PyMethodDef module_methods[] = {
 static PyMethodDef Core_methods[] = {
     {"fold", (PyCFunction)Core_fold, METH_O, "fold(text) -> (folded, map) or None"},
     {"find", (PyCFunction)Core_find, METH_VARARGS, "find(text, folded, map, check) -> (matches, regions)"},
-    {"match", (PyCFunction)Core_match, METH_VARARGS, "match(text, check, keep=False) -> (matches, regions[, folded, map]) or None"},
+    {"match", (PyCFunction)Core_match, METH_VARARGS, "match(text, check, keep=False, block=65536) -> (matches, regions[, folded, map]) or None"},
     {"quote_regions", (PyCFunction)Core_quote_regions, METH_O, "quote_regions(text) -> (starts, ends)"},
     {"lang_stats", (PyCFunction)Core_lang_stats, METH_VARARGS, "lang_stats(text, spans, sample)"},
     {"stats", (PyCFunction)Core_stats, METH_NOARGS, "sizes of the automaton"},
