@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -10,7 +9,7 @@ from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary, ref
 
 from . import native
-from .compiled import Glossary
+from .compiled import Glossary, collector_paused
 from .matcher import RawMatch
 from .model import Entry, Term
 from .quotes import distanced, in_regions, quote_regions
@@ -112,9 +111,15 @@ def annotate_text(
     options = options or _DEFAULT_OPTIONS
     house = glossary.style(style)
     matcher = glossary.matcher
-    found = matcher.scan_native(text, keep=fuzzy)
-    if found is not None and not fuzzy:
-        return _annotate_native(text, glossary, house, options, lang, found)
+    if not fuzzy and len(text) >= _LONG_TEXT:
+        with collector_paused():  # its matches, then annotations, by the hundred thousand
+            found = matcher.scan_native(text)
+            if found is not None:
+                return _annotate_native(text, glossary, house, options, lang, found)
+    else:
+        found = matcher.scan_native(text, keep=fuzzy)
+        if found is not None and not fuzzy:
+            return _annotate_native(text, glossary, house, options, lang, found)
     if found is not None and found[2] is not None:
         folded = found[2]
         matches = [matcher.raw_match(m) for m in found[0]]
@@ -166,19 +171,15 @@ def _annotate_native(
         lang = detect_language_native(glossary.matcher.core, text, spans)[0]
     if len(matches) < _GC_PAUSE_AT:
         return _build_native(text, glossary, house, options, lang, matches, regions)
-    # Hundreds of thousands of annotations (one very long text): the cyclic garbage collector
-    # would walk the growing list again and again, though named tuples of strings and numbers
-    # can form no cycle. It is paused while they are built (about a quarter of the time at 100 MB).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    # Tens of thousands of annotations: the cyclic garbage collector would walk the growing list
+    # again and again, though named tuples of strings and numbers can form no cycle (about a
+    # quarter of the time at 100 MB).
+    with collector_paused():
         return _build_native(text, glossary, house, options, lang, matches, regions)
-    finally:
-        if paused:
-            gc.enable()
 
 
-_GC_PAUSE_AT = 10_000
+_GC_PAUSE_AT = 10_000  # annotations
+_LONG_TEXT = 200_000  # characters: the collector is paused from the scan on (see collector_paused)
 
 
 def _build_native(

@@ -159,7 +159,7 @@ def load_glossary(path: str | Path | None = None, extra: Sequence[str | Path] = 
         memo = _MEMORY.get((key, str(cache)))
         if memo is not None:
             return memo
-        with _collector_paused():
+        with collector_paused():
             glossary = _read_cache(f"glossary-{key}", Glossary) if cache else None
             if glossary is None:
                 glossary = Glossary(read_glossary(base, extras))
@@ -172,12 +172,13 @@ def load_glossary(path: str | Path | None = None, extra: Sequence[str | Path] = 
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a glossary is read or compiled.
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while objects that form no cycle are made by the million.
 
-    That makes millions of objects (YAML nodes, terms, keys) and no garbage cycles, and the
-    collector would walk them all again at every older-generation pass: nearly half the time of
-    compiling a large glossary. Any cycle left is collected once it runs again.
+    Reading or compiling a glossary makes millions (YAML nodes, terms, keys), annotating a very
+    long text hundreds of thousands (matches, annotations): the collector would walk them all
+    again at every older-generation pass, nearly half the time of compiling a large glossary.
+    Any cycle left is collected once it runs again.
     """
     paused = gc.isenabled()
     gc.disable()
