@@ -2355,6 +2355,7 @@ static PyObject *Core_stats(Core *self, PyObject *unused) {
  * those seen before, a copy of the earlier annotation with this match's offsets. `copies` is a
  * dict from surface to a list of [code, base length, terms, annotation, untrackable], code
  * packing the key and the three flags. For the others miss(match) returns (annotation, reusable). */
+
 static PyObject *assemble(PyObject *module, PyObject *args) {
     PyTypeObject *type;
     PyObject *text, *matches, *copies, *miss;
@@ -2402,10 +2403,8 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
                 Py_ssize_t nf = PyTuple_GET_SIZE(tpl);
                 ann = type->tp_alloc(type, nf);
                 if (ann == NULL) goto fail;
-                PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
-                PyTuple_SET_ITEM(ann, 0, a);
-                PyTuple_SET_ITEM(ann, 1, b);
-                if (a == NULL || b == NULL) goto fail;
+                PyTuple_SET_ITEM(ann, 0, Py_NewRef(PyTuple_GET_ITEM(m, 0))); /* the match's own offsets */
+                PyTuple_SET_ITEM(ann, 1, Py_NewRef(PyTuple_GET_ITEM(m, 1)));
                 for (Py_ssize_t f = 2; f < nf; f++) {
                     PyObject *v = PyTuple_GET_ITEM(tpl, f);
                     Py_INCREF(v);
@@ -2471,7 +2470,7 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
 }
 
 static PyMethodDef module_methods[] = {
-    {"assemble", (PyCFunction)assemble, METH_VARARGS, "assemble(type, text, matches, templates, miss) -> annotations"},
+    {"assemble", (PyCFunction)assemble, METH_VARARGS, "assemble(type, text, matches, copies, miss) -> annotations"},
     {NULL, NULL, 0, NULL},
 };
 
