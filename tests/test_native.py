@@ -278,6 +278,25 @@ def test_block_edges_inside_words_context_and_scripts(real_glossary: Glossary) -
 
 
 @needs_core
+def test_the_window_keeps_the_context_a_short_key_reads_before_it(tmp_path: Path) -> None:
+    # A glossary whose only key is short: the window must keep the 80 characters that a context
+    # rule reads before a match, not only the longest key's length.
+    from termnorm.glossary import read_glossary
+
+    (tmp_path / "raid.yaml").write_text(
+        "- id: raid\n  label: Raid\n  category: place\n  definition: A made-up entry with a context rule.\n"
+        "  sources: [https://example.org/raid]\n  terms:\n"
+        "    - {form: raid, lang: en, type: preferred, context: {not_preceded_by: [police]}}\n",
+        encoding="utf-8",
+    )
+    glossary = Glossary(read_glossary(tmp_path))
+    for quotes, found in ((36, 0), (38, 1)):  # "police" 72 characters before, then 76 (out of reach)
+        text = "x " * 100 + "police" + "'\"" * quotes + "raid" + " tail" * 40
+        whole = _blocks_agree(glossary, text, (1, 2, 5, 64))
+        assert len(whole[0]) == found
+
+
+@needs_core
 def test_a_text_longer_than_a_block_annotates_as_in_python(real_glossary: Glossary) -> None:
     text = "\n\n".join(TEXTS[:30])
     while len(text) < 70_000:
