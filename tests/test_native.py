@@ -146,6 +146,23 @@ def test_quote_regions_and_language_agree(real_glossary: Glossary, text: str) ->
 
 
 @needs_core
+def test_quote_regions_agree_at_every_offset_and_width(real_glossary: Glossary) -> None:
+    # Quotation marks and line breaks are looked for 16 bytes at a time: each pair of marks at
+    # every offset, in strings of one, two and four bytes a character.
+    core = real_glossary.matcher.core
+    latin1 = [('"', '"'), ("«", "»"), ("»", "«")]
+    wider = [("\u2018", "\u2019"), ("\u201c", "\u201d"), ("\u201e", "\u201c"), ("\u2039", "\u203a"), ("\u300c", "\u300d")]
+    wider += [("\u300e", "\u300f"), ("\u301d", "\u301e")]
+    for width, pairs in (("a", latin1), ("\u4e00", latin1 + wider), ("\U00020000", latin1 + wider)):
+        for opener, closer in pairs:
+            for at in range(0, 40, 3):
+                body = "word " * 3 + width
+                text = body[:at] + " " + opener + "x" * (at % 7) + closer + " " + body + opener + "b" * at + "\n \n" + closer
+                assert core.quote_regions(text) == quote_regions(text), (width, opener, at)
+                assert core.quote_regions(text)[0], (width, opener, at)  # a region found
+
+
+@needs_core
 def test_language_of_each_script(real_glossary: Glossary) -> None:
     core = real_glossary.matcher.core
     samples = {

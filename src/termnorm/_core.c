@@ -16,6 +16,10 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define HAVE_SSE2 1
+#endif
 
 #define TABLE_SIZE 0x20000 /* code points with a table entry: planes 0 and 1 */
 
@@ -1326,6 +1330,65 @@ static int is_closer(Py_UCS4 c) {
 
 static int is_quote(Py_UCS4 c) { return quote_partner(c) != 0 || is_closer(c); }
 
+/* a line break or a character that may be a quotation mark (a superset of is_quote's) */
+static inline int quote_or_break(Py_UCS4 c) {
+    return c == '\n' || c == '"' || c == 0xAB || c == 0xBB || (c - 0x2018u) <= 0x203A - 0x2018 || (c - 0x300Cu) <= 0x301E - 0x300C;
+}
+
+/* The first position from pos on of a line break or a possible quotation mark, or n: most of a
+   text is neither, so it is skipped 16 bytes at a time where the processor has SSE2 (x86-64). */
+static Py_ssize_t next_quote_or_break(int kind, const void *data, Py_ssize_t pos, Py_ssize_t n) {
+#ifdef HAVE_SSE2
+    if (kind == PyUnicode_1BYTE_KIND) { /* Latin-1: no curly quotation mark */
+        const Py_UCS1 *p = data;
+        const __m128i nl = _mm_set1_epi8('\n'), dq = _mm_set1_epi8('"');
+        const __m128i la = _mm_set1_epi8((char)0xAB), ra = _mm_set1_epi8((char)0xBB);
+        for (; pos + 16 <= n; pos += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + pos));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, dq)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, la), _mm_cmpeq_epi8(v, ra)));
+            int mask = _mm_movemask_epi8(hit);
+            if (mask) return pos + __builtin_ctz((unsigned)mask);
+        }
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = data;
+        const __m128i nl = _mm_set1_epi16('\n'), dq = _mm_set1_epi16('"'), la = _mm_set1_epi16(0xAB), ra = _mm_set1_epi16(0xBB);
+        const __m128i lo1 = _mm_set1_epi16(0x2018), span1 = _mm_set1_epi16(0x203A - 0x2018);
+        const __m128i lo2 = _mm_set1_epi16(0x300C), span2 = _mm_set1_epi16(0x301E - 0x300C), zero = _mm_setzero_si128();
+        for (; pos + 8 <= n; pos += 8) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + pos));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, nl), _mm_cmpeq_epi16(v, dq)),
+                                       _mm_or_si128(_mm_cmpeq_epi16(v, la), _mm_cmpeq_epi16(v, ra)));
+            /* lo <= v <= lo + span: v - lo, less span with saturation, is zero */
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, lo1), span1), zero));
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(v, lo2), span2), zero));
+            int mask = _mm_movemask_epi8(hit);
+            if (mask) return pos + __builtin_ctz((unsigned)mask) / 2;
+        }
+    } else {
+        /* no unsigned compare of 32-bit lanes: lo <= v <= lo + span as a signed compare of both
+           sides moved by 2**31 */
+        const Py_UCS4 *p = data;
+        const __m128i nl = _mm_set1_epi32('\n'), dq = _mm_set1_epi32('"'), la = _mm_set1_epi32(0xAB), ra = _mm_set1_epi32(0xBB);
+        const __m128i bias = _mm_set1_epi32(INT32_MIN), lo1 = _mm_set1_epi32(0x2018), lo2 = _mm_set1_epi32(0x300C);
+        const __m128i past1 = _mm_set1_epi32((int32_t)((0x203A - 0x2018 + 1) ^ 0x80000000u));
+        const __m128i past2 = _mm_set1_epi32((int32_t)((0x301E - 0x300C + 1) ^ 0x80000000u));
+        for (; pos + 4 <= n; pos += 4) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + pos));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi32(v, nl), _mm_cmpeq_epi32(v, dq)),
+                                       _mm_or_si128(_mm_cmpeq_epi32(v, la), _mm_cmpeq_epi32(v, ra)));
+            hit = _mm_or_si128(hit, _mm_cmpgt_epi32(past1, _mm_xor_si128(_mm_sub_epi32(v, lo1), bias)));
+            hit = _mm_or_si128(hit, _mm_cmpgt_epi32(past2, _mm_xor_si128(_mm_sub_epi32(v, lo2), bias)));
+            int mask = _mm_movemask_epi8(hit);
+            if (mask) return pos + __builtin_ctz((unsigned)mask) / 4;
+        }
+    }
+#endif
+    for (; pos < n; pos++) /* the last few, or every character without SSE2 */
+        if (quote_or_break(PyUnicode_READ(kind, data, pos))) return pos;
+    return n;
+}
+
 typedef struct {
     Py_ssize_t start, end;
 } Span;
@@ -1361,22 +1424,9 @@ static int quote_regions_impl(PyObject *text, Regions *out) {
         nr++;                                                                                                          \
     } while (0)
     for (Py_ssize_t pos = 0; pos < n; pos++) {
-        Py_UCS4 ch;
-        if (kind == PyUnicode_1BYTE_KIND) {
-            /* most of a text is neither a quotation mark nor a line break */
-            const Py_UCS1 *p1 = (const Py_UCS1 *)data;
-            while (pos < n && p1[pos] != '\n' && p1[pos] != '"' && p1[pos] != 0xAB && p1[pos] != 0xBB) pos++;
-            if (pos >= n) break;
-            ch = p1[pos];
-        } else if (kind == PyUnicode_2BYTE_KIND) {
-            const Py_UCS2 *p2 = (const Py_UCS2 *)data;
-            while (pos < n && p2[pos] != '\n' && p2[pos] != '"' && p2[pos] < 0xAB) pos++;
-            if (pos >= n) break;
-            ch = p2[pos];
-        } else {
-            ch = PyUnicode_READ(kind, data, pos);
-            if (ch != '\n' && ch != '"' && ch < 0xAB) continue;
-        }
+        pos = next_quote_or_break(kind, data, pos, n);
+        if (pos >= n) break;
+        Py_UCS4 ch = PyUnicode_READ(kind, data, pos);
         if (ch == '\n') {
             Py_ssize_t j = pos + 1;
             while (j < n) {
