@@ -262,8 +262,10 @@ class FuzzyIndex:
         """The tokens among ``tokens`` that have a reading (filling the cache).
 
         Set operations in C skip every token seen before: a corpus pays once per distinct token.
+        (``set.difference(dict)`` walks the text's tokens; ``set - dict.keys()`` would walk the
+        whole cache, for every text.)
         """
-        for token in tokens - self._plain - self._cache.keys():
+        for token in (tokens - self._plain).difference(self._cache):
             self.readings(token)
         return {t for t in tokens - self._plain if self._cache.get(t)}
 
