@@ -120,16 +120,23 @@ def annotate_text(
         found = matcher.scan_native(text, keep=fuzzy)
         if found is not None and not fuzzy:
             return _annotate_native(text, glossary, house, options, lang, found)
-    if found is not None and found[2] is not None:
-        folded = found[2]
-        matches = [matcher.raw_match(m) for m in found[0]]
-    else:
+    # Here found is None (the Python path) or the core's matches with the fold (the typo layer).
+    if found is None or found[2] is None:
         folded = matcher.fold(text)
         matches = matcher.find(text, folded)
-    if fuzzy:
-        from .fuzzy import fuzzy_matches
+        if fuzzy:
+            from .fuzzy import fuzzy_matches
 
-        matches = fuzzy_matches(text, folded, glossary, matches)
+            matches = fuzzy_matches(text, folded, glossary, matches)
+    else:
+        from .fuzzy import fuzzy_candidates, fuzzy_matches
+
+        folded = found[2]
+        candidates = fuzzy_candidates(text, folded, glossary)
+        exact = [matcher.raw_match(m) for m in found[0]] if candidates else []
+        matches = fuzzy_matches(text, folded, glossary, exact, candidates) if candidates else exact
+        if matches is exact:  # no typo kept: the exact matches, annotated as without the typo layer
+            return _annotate_native(text, glossary, house, options, lang, found)
     if not matches:
         return []
     if lang is None:

@@ -191,8 +191,12 @@ def _fit_after(index: FuzzyIndex, token: str, slot: _Slot, fixes: list[tuple[int
     return fixes[-1][1]
 
 
-def fuzzy_matches(text: str, folded: Folded, glossary: Glossary, exact: list[RawMatch]) -> list[RawMatch]:
+def fuzzy_matches(
+    text: str, folded: Folded, glossary: Glossary, exact: list[RawMatch], candidates: list[FuzzyCandidate] | None = None
+) -> list[RawMatch]:
     """The exact matches plus fuzzy ones for misspelled forms, in text order.
+
+    ``candidates``: :func:`fuzzy_candidates` of the text, when the caller has them already.
 
     A fuzzy match never overlaps an exact one, except that a longer misspelled form replaces
     the exact forms inside it; among overlapping fuzzy candidates the longest form wins, then
@@ -205,7 +209,8 @@ def fuzzy_matches(text: str, folded: Folded, glossary: Glossary, exact: list[Raw
     >>> [(m.start, m.end, m.corrected, m.score) for m in fuzzy_matches(text, g.matcher.fold(text), g, [])]
     [(0, 7, 'Uighur', 92.3)]
     """
-    candidates = fuzzy_candidates(text, folded, glossary)
+    if candidates is None:
+        candidates = fuzzy_candidates(text, folded, glossary)
     if not candidates:
         return exact
     kept = list(exact)
