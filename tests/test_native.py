@@ -163,6 +163,25 @@ def test_quote_regions_agree_at_every_offset_and_width(real_glossary: Glossary) 
 
 
 @needs_core
+@settings(max_examples=300, deadline=None)
+@given(text=awkward_text())
+def test_the_words_the_typo_layer_reads_agree(real_glossary: Glossary, text: str) -> None:
+    from termnorm.typo_index import _CANDIDATE_RE, candidate_tokens
+
+    for folded in (text, real_glossary.matcher.fold(text).text, (text + " ") * 40):
+        assert candidate_tokens(folded) == set(_CANDIDATE_RE.findall(folded))
+
+
+@needs_core
+def test_the_words_of_real_texts_agree(real_glossary: Glossary) -> None:
+    from termnorm.typo_index import _CANDIDATE_RE, candidate_tokens
+
+    for text in TEXTS[:80]:
+        folded = real_glossary.matcher.fold(text).text
+        assert candidate_tokens(folded) == set(_CANDIDATE_RE.findall(folded))
+
+
+@needs_core
 def test_language_of_each_script(real_glossary: Glossary) -> None:
     core = real_glossary.matcher.core
     samples = {

@@ -2519,8 +2519,68 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
     return out;
 }
 
+/* ---------------------------------------------------------------- typo layer */
+
+/* letter_runs(text, letters, shortest) -> the set of the runs of letters at least `shortest`
+ * long: the words the typo layer reads (typo_index._CANDIDATE_RE.findall, without a list of every
+ * occurrence). letters: a bitmap of the Basic Multilingual Plane, 8,192 bytes, from Python. A
+ * word seen just before is not made again (a small table of the last word per hash). */
+static PyObject *letter_runs(PyObject *module, PyObject *args) {
+    PyObject *text;
+    Py_buffer bits;
+    Py_ssize_t shortest;
+    if (!PyArg_ParseTuple(args, "Uy*n:letter_runs", &text, &bits, &shortest)) return NULL;
+    if (bits.len != 0x10000 / 8) {
+        PyBuffer_Release(&bits);
+        PyErr_SetString(PyExc_ValueError, "letters is a bitmap of 65,536 bits");
+        return NULL;
+    }
+    const uint8_t *b = bits.buf;
+    PyObject *out = PySet_New(NULL);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    struct {
+        Py_ssize_t start, len;
+    } last[256];
+    memset(last, 0, sizeof(last));
+#define LETTER(c) ((c) < 0x10000 && ((b[(c) >> 3] >> ((c) & 7)) & 1))
+#define RUNS(TYPE)                                                                                                     \
+    do {                                                                                                               \
+        const TYPE *p_ = (const TYPE *)data;                                                                           \
+        for (Py_ssize_t i = 0; i < n;) {                                                                               \
+            if (!LETTER(p_[i])) {                                                                                      \
+                i++;                                                                                                   \
+                continue;                                                                                              \
+            }                                                                                                          \
+            Py_ssize_t start = i;                                                                                      \
+            uint32_t h = STOP_SEED;                                                                                    \
+            for (; i < n && LETTER(p_[i]); i++) h = STOP_STEP(h, p_[i]);                                               \
+            Py_ssize_t len = i - start;                                                                                \
+            if (len < shortest) continue;                                                                              \
+            unsigned slot = (h * 0x9E3779B1u) >> 24;                                                                   \
+            if (last[slot].len == len && memcmp(p_ + last[slot].start, p_ + start, (size_t)len * sizeof(TYPE)) == 0)   \
+                continue;                                                                                              \
+            last[slot].start = start, last[slot].len = len;                                                            \
+            PyObject *w = PyUnicode_Substring(text, start, i);                                                         \
+            if (w == NULL || PySet_Add(out, w) < 0) {                                                                  \
+                Py_XDECREF(w);                                                                                         \
+                Py_CLEAR(out);                                                                                         \
+                break;                                                                                                 \
+            }                                                                                                          \
+            Py_DECREF(w);                                                                                              \
+        }                                                                                                              \
+    } while (0)
+    if (out != NULL) BY_WIDTH(kind, RUNS);
+#undef RUNS
+#undef LETTER
+    PyBuffer_Release(&bits);
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
     {"assemble", (PyCFunction)assemble, METH_VARARGS, "assemble(type, text, matches, copies, miss) -> annotations"},
+    {"letter_runs", (PyCFunction)letter_runs, METH_VARARGS, "letter_runs(text, letters, shortest) -> set of words"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -54,6 +54,7 @@ from .typo_index import (
     _bases,
     _KeyShape,
     _Slot,
+    candidate_tokens,
     fuzzy_index,
 )
 
@@ -85,7 +86,7 @@ def fuzzy_candidates(text: str, folded: Folded, glossary: Glossary) -> list[Fuzz
     f = folded.text
     if not index.targets or not f:
         return []
-    suspects = index.read_all(set(_CANDIDATE_RE.findall(f)))
+    suspects = index.read_all(candidate_tokens(f))
     if not suspects:
         return []
     out: list[FuzzyCandidate] = []

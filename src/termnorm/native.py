@@ -47,6 +47,12 @@ def assemble(atype: type, text: str, matches: list[Any], copies: dict[Any, Any],
     return _core.assemble(atype, text, matches, copies, miss)
 
 
+def letter_runs(text: str, letters: bytes, shortest: int) -> set[str]:
+    """The distinct runs of ``letters`` (a bitmap of the BMP) at least ``shortest`` long in ``text``."""
+    assert _core is not None, "only called when the core is built"
+    return _core.letter_runs(text, letters, shortest)
+
+
 def fold_tables(table: Mapping[int, str]) -> tuple[bytes, bytes, dict[int, int]]:
     """The one-to-one fold of every code point (lower case, then ``table``) and its classes."""
     chars = [chr(cp) for cp in range(TABLE_SIZE)]

@@ -17,6 +17,7 @@ from threading import Lock
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from . import native
 from .fold import is_word_char
 from .matcher import KeyInfo, Matcher, RawMatch
 from .model import Term
@@ -25,13 +26,34 @@ if TYPE_CHECKING:
     from .compiled import Glossary
 
 # Letters of folded Latin and Cyrillic text (folding lower-cases and drops most diacritics).
-_LETTERS = "a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0400-\u052f"
+_LETTER_RANGES = ((0x61, 0x7A), (0xDF, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF), (0x400, 0x52F))
+_LETTERS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _LETTER_RANGES)
 _TOKEN_RE = re.compile(f"[{_LETTERS}]+")
 _LETTER = re.compile(f"[{_LETTERS}]")
 MIN_TOKEN = 4  # shorter text tokens are never compared (the shortest target has five letters)
 _CANDIDATE_RE = re.compile(f"[{_LETTERS}]{{{MIN_TOKEN},}}")
 _TOKEN_END_RE = re.compile(f"[{_LETTERS}]+$")
 _CYRILLIC_RE = re.compile("[\u0400-\u052f]")
+
+
+def _letter_bits() -> bytes:
+    """The letters as a bitmap of the Basic Multilingual Plane (for the C core's word finder)."""
+    bits = bytearray(0x10000 // 8)
+    for lo, hi in _LETTER_RANGES:
+        for c in range(lo, hi + 1):
+            bits[c >> 3] |= 1 << (c & 7)
+    return bytes(bits)
+
+
+LETTER_BITS = _letter_bits()
+
+
+def candidate_tokens(folded: str) -> set[str]:
+    """The distinct words of folded text long enough to be read as typos (``MIN_TOKEN`` letters)."""
+    if native.ENABLED:
+        return native.letter_runs(folded, LETTER_BITS, MIN_TOKEN)
+    return set(_CANDIDATE_RE.findall(folded))
+
 
 # Text tokens that are never read as typos: names and dialect words missing from the word list
 # that lie within a typo of a glossary token (found by benchmarks/noisy_eval.py on clean text).
