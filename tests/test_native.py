@@ -182,6 +182,41 @@ def test_the_words_of_real_texts_agree(real_glossary: Glossary) -> None:
 
 
 @needs_core
+def test_words_known_to_have_no_typo_reading_are_left_out(real_glossary: Glossary) -> None:
+    import random
+
+    from termnorm import _core
+    from termnorm.typo_index import _CANDIDATE_RE, candidate_tokens, fuzzy_index
+
+    known = _core.TokenSet()
+    for word in ("families", "уйгуры", "straße", "families"):
+        known.add(word)
+    assert len(known) == 3 and "straße" in known and "famili" not in known
+    text = "families of Uighurr straße, уйгуры and уйгурыы; " * 3
+    assert candidate_tokens(text, known) == set(_CANDIDATE_RE.findall(text)) - {"families", "уйгуры", "straße"}
+    # thousands of words: the table grows and still knows each
+    rng = random.Random(5)
+    words = {"".join(rng.choice("abcdefghijklmnopqrstuvwxyzабвгдеж") for _ in range(rng.randint(4, 12))) for _ in range(5000)}
+    for word in words:
+        known.add(word)
+    listed = sorted(words)
+    assert all(w in known for w in listed) and candidate_tokens(" ".join(listed[:2000]), known) == set()
+    # two words of one length with the same 32-bit hash are still two words
+    known.add("lsexqzd")
+    assert "ztxtxde" not in known and candidate_tokens("lsexqzd ztxtxde", known) == {"ztxtxde"}
+    assert len(pickle.loads(pickle.dumps(known))) == 0  # a cache: it travels empty
+    known.clear()
+    assert len(known) == 0 and candidate_tokens(text, known) == set(_CANDIDATE_RE.findall(text))
+    # the typo layer finds the same with its cache of such words cold, warm and cleared
+    texts = [t for t in TEXTS[:40]] + ["Uighyur families in Xianjing and the Uighurr people"]
+    cold = [annotate_text(t, real_glossary, fuzzy=True) for t in texts]
+    assert [annotate_text(t, real_glossary, fuzzy=True) for t in texts] == cold
+    fuzzy_index(real_glossary).clear()
+    assert [annotate_text(t, real_glossary, fuzzy=True) for t in texts] == cold
+    assert any(a.match == "fuzzy" for a in cold[-1])
+
+
+@needs_core
 def test_language_of_each_script(real_glossary: Glossary) -> None:
     core = real_glossary.matcher.core
     samples = {
@@ -330,6 +365,22 @@ def test_the_window_keeps_the_context_a_short_key_reads_before_it(tmp_path: Path
         text = "x " * 100 + "police" + "'\"" * quotes + "raid" + " tail" * 40
         whole = _blocks_agree(glossary, text, (1, 2, 5, 64))
         assert len(whole[0]) == found
+
+
+@needs_core
+def test_typos_among_exact_matches_annotate_as_in_python(real_glossary: Glossary) -> None:
+    # A text with a typo kept: its exact matches are annotated by the core's copies, the typos in
+    # Python, and the two merged in text order, as the Python path annotates them all.
+    with (HERE / "noisy" / "cases.jsonl").open(encoding="utf-8") as fh:
+        typos = [row["input"] for row in map(json.loads, fh) if row["kind"].startswith("typo")][::8]
+    kinds: set[str] = set()
+    for typo, other in zip(typos, typos[1:] + typos[:1], strict=True):
+        for text in (typo + " and " + other, "Uighur people in Xinjiang. " + typo + " The so-called “re-education camps”."):
+            ours = annotate_text(text, real_glossary, fuzzy=True)
+            with python_path():
+                assert ours == annotate_text(text, real_glossary, fuzzy=True)
+            kinds |= {a.match for a in ours}
+    assert {"exact", "fuzzy"} <= kinds
 
 
 @needs_core

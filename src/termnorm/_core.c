@@ -2521,20 +2521,147 @@ static PyObject *assemble(PyObject *module, PyObject *args) {
 
 /* ---------------------------------------------------------------- typo layer */
 
-/* letter_runs(text, letters, shortest) -> the set of the runs of letters at least `shortest`
- * long: the words the typo layer reads (typo_index._CANDIDATE_RE.findall, without a list of every
- * occurrence). letters: a bitmap of the Basic Multilingual Plane, 8,192 bytes, from Python. A
- * word seen just before is not made again (a small table of the last word per hash). */
-static PyObject *letter_runs(PyObject *module, PyObject *args) {
-    PyObject *text;
-    Py_buffer bits;
-    Py_ssize_t shortest;
-    if (!PyArg_ParseTuple(args, "Uy*n:letter_runs", &text, &bits, &shortest)) return NULL;
-    if (bits.len != 0x10000 / 8) {
-        PyBuffer_Release(&bits);
-        PyErr_SetString(PyExc_ValueError, "letters is a bitmap of 65,536 bits");
+/* TokenSet: words known to have no typo reading (typo_index.FuzzyIndex's cache of them), kept
+ * as code points so that letter_runs() can skip a known word without making a str of it. A
+ * cache: it pickles empty. */
+typedef struct {
+    uint32_t hash;
+    int32_t len;
+    Py_ssize_t at; /* in pool; -1: an empty slot */
+} TokenSlot;
+
+typedef struct {
+    PyObject_HEAD
+    Py_UCS4 *pool;
+    Py_ssize_t pool_n, pool_cap;
+    TokenSlot *slots;
+    Py_ssize_t mask, count; /* slots: mask + 1, a power of two, at most half full */
+} TokenSet;
+
+static uint32_t token_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t len) {
+    uint32_t h = STOP_SEED;
+    for (Py_ssize_t i = 0; i < len; i++) h = STOP_STEP(h, PyUnicode_READ(kind, data, start + i));
+    return h;
+}
+
+/* the slot of the word [start, start + len) of a string of this kind: its own or the empty one
+   where it would go */
+static TokenSlot *token_slot(const TokenSet *ts, int kind, const void *data, Py_ssize_t start, Py_ssize_t len, uint32_t h) {
+    for (size_t i = (h * 0x9E3779B1u) & (size_t)ts->mask;; i = (i + 1) & (size_t)ts->mask) {
+        TokenSlot *sl = &ts->slots[i];
+        if (sl->at < 0) return sl;
+        if (sl->hash != h || sl->len != len) continue;
+        Py_ssize_t j = 0;
+        while (j < len && ts->pool[sl->at + j] == PyUnicode_READ(kind, data, start + j)) j++;
+        if (j == len) return sl;
+    }
+}
+
+static int token_room(TokenSet *ts) {
+    if (ts->slots != NULL && 2 * (ts->count + 1) <= ts->mask + 1) return 0;
+    Py_ssize_t size = ts->slots == NULL ? 1024 : 2 * (ts->mask + 1);
+    TokenSlot *old = ts->slots, *fresh = PyMem_Malloc((size_t)size * sizeof(TokenSlot));
+    if (fresh == NULL) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < size; i++) fresh[i].at = -1;
+    Py_ssize_t old_size = old == NULL ? 0 : ts->mask + 1;
+    ts->slots = fresh;
+    ts->mask = size - 1;
+    for (Py_ssize_t i = 0; i < old_size; i++) {
+        if (old[i].at < 0) continue;
+        size_t k = (old[i].hash * 0x9E3779B1u) & (size_t)ts->mask;
+        while (fresh[k].at >= 0) k = (k + 1) & (size_t)ts->mask;
+        fresh[k] = old[i];
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+static PyObject *TokenSet_add(TokenSet *ts, PyObject *word) {
+    if (!PyUnicode_Check(word)) {
+        PyErr_SetString(PyExc_TypeError, "add() takes a str");
         return NULL;
     }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    if (len > INT32_MAX || token_room(ts) < 0) return len > INT32_MAX ? PyErr_NoMemory() : NULL;
+    uint32_t h = token_hash(kind, data, 0, len);
+    TokenSlot *sl = token_slot(ts, kind, data, 0, len, h);
+    if (sl->at >= 0) Py_RETURN_NONE;
+    Py_UCS4 *pool = room_for_one(ts->pool, ts->pool_n + len, &ts->pool_cap, sizeof(Py_UCS4), 4096);
+    if (pool == NULL) return NULL;
+    ts->pool = pool;
+    for (Py_ssize_t j = 0; j < len; j++) pool[ts->pool_n + j] = PyUnicode_READ(kind, data, j);
+    *sl = (TokenSlot){h, (int32_t)len, ts->pool_n};
+    ts->pool_n += len;
+    ts->count++;
+    Py_RETURN_NONE;
+}
+
+static PyObject *TokenSet_clear(TokenSet *ts, PyObject *unused) {
+    PyMem_Free(ts->slots);
+    ts->slots = NULL;
+    ts->mask = ts->count = ts->pool_n = 0;
+    Py_RETURN_NONE;
+}
+
+static int TokenSet_contains(TokenSet *ts, PyObject *word) {
+    if (!PyUnicode_Check(word) || ts->slots == NULL) return 0;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    return token_slot(ts, kind, data, 0, len, token_hash(kind, data, 0, len))->at >= 0;
+}
+
+static Py_ssize_t TokenSet_len(TokenSet *ts) { return ts->count; }
+
+static PyObject *TokenSet_reduce(TokenSet *ts, PyObject *unused) { return Py_BuildValue("(O())", Py_TYPE(ts)); }
+
+static void TokenSet_dealloc(TokenSet *ts) {
+    PyMem_Free(ts->slots);
+    PyMem_Free(ts->pool);
+    Py_TYPE(ts)->tp_free((PyObject *)ts);
+}
+
+static PyMethodDef TokenSet_methods[] = {
+    {"add", (PyCFunction)TokenSet_add, METH_O, "add(word)"},
+    {"clear", (PyCFunction)TokenSet_clear, METH_NOARGS, "clear()"},
+    {"__reduce__", (PyCFunction)TokenSet_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods TokenSet_as_sequence = {
+    .sq_length = (lenfunc)TokenSet_len,
+    .sq_contains = (objobjproc)TokenSet_contains,
+};
+
+static PyTypeObject TokenSetType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "termnorm._core.TokenSet",
+    .tp_basicsize = sizeof(TokenSet),
+    .tp_dealloc = (destructor)TokenSet_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Words known to have no typo reading.",
+    .tp_methods = TokenSet_methods,
+    .tp_as_sequence = &TokenSet_as_sequence,
+    .tp_new = PyType_GenericNew,
+};
+
+/* letter_runs(text, letters, shortest, known=None) -> the set of the runs of letters at least
+ * `shortest` long that are not in `known` (a TokenSet): the words the typo layer reads
+ * (typo_index._CANDIDATE_RE.findall, without a list of every occurrence). letters: a bitmap of
+ * the Basic Multilingual Plane, 8,192 bytes, from Python. A word seen just before is not made
+ * again (a small table of the last word per hash). */
+static PyObject *letter_runs(PyObject *module, PyObject *args) {
+    PyObject *text, *known_obj = Py_None;
+    Py_buffer bits;
+    Py_ssize_t shortest;
+    if (!PyArg_ParseTuple(args, "Uy*n|O:letter_runs", &text, &bits, &shortest, &known_obj)) return NULL;
+    if (bits.len != 0x10000 / 8 || (known_obj != Py_None && !PyObject_TypeCheck(known_obj, &TokenSetType))) {
+        PyBuffer_Release(&bits);
+        PyErr_SetString(PyExc_ValueError, "letters is a bitmap of 65,536 bits, known a TokenSet or None");
+        return NULL;
+    }
+    const TokenSet *known = known_obj == Py_None || ((TokenSet *)known_obj)->slots == NULL ? NULL : (TokenSet *)known_obj;
     const uint8_t *b = bits.buf;
     PyObject *out = PySet_New(NULL);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -2558,6 +2685,7 @@ static PyObject *letter_runs(PyObject *module, PyObject *args) {
             for (; i < n && LETTER(p_[i]); i++) h = STOP_STEP(h, p_[i]);                                               \
             Py_ssize_t len = i - start;                                                                                \
             if (len < shortest) continue;                                                                              \
+            if (known != NULL && token_slot(known, kind, data, start, len, h)->at >= 0) continue;                      \
             unsigned slot = (h * 0x9E3779B1u) >> 24;                                                                   \
             if (last[slot].len == len && memcmp(p_ + last[slot].start, p_ + start, (size_t)len * sizeof(TYPE)) == 0)   \
                 continue;                                                                                              \
@@ -2580,7 +2708,7 @@ static PyObject *letter_runs(PyObject *module, PyObject *args) {
 
 static PyMethodDef module_methods[] = {
     {"assemble", (PyCFunction)assemble, METH_VARARGS, "assemble(type, text, matches, copies, miss) -> annotations"},
-    {"letter_runs", (PyCFunction)letter_runs, METH_VARARGS, "letter_runs(text, letters, shortest) -> set of words"},
+    {"letter_runs", (PyCFunction)letter_runs, METH_VARARGS, "letter_runs(text, letters, shortest, known=None) -> set of words"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2611,12 +2739,11 @@ static struct PyModuleDef coremodule = {
 };
 
 PyMODINIT_FUNC PyInit__core(void) {
-    if (PyType_Ready(&CoreType) < 0) return NULL;
+    if (PyType_Ready(&CoreType) < 0 || PyType_Ready(&TokenSetType) < 0) return NULL;
     PyObject *m = PyModule_Create(&coremodule);
     if (m == NULL) return NULL;
-    Py_INCREF(&CoreType);
-    if (PyModule_AddObject(m, "Core", (PyObject *)&CoreType) < 0) {
-        Py_DECREF(&CoreType);
+    if (PyModule_AddObjectRef(m, "Core", (PyObject *)&CoreType) < 0 ||
+        PyModule_AddObjectRef(m, "TokenSet", (PyObject *)&TokenSetType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

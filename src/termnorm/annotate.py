@@ -128,29 +128,38 @@ def annotate_text(
             from .fuzzy import fuzzy_matches
 
             matches = fuzzy_matches(text, folded, glossary, matches)
+        exact_kept: list[Any] = []
     else:
-        from .fuzzy import fuzzy_candidates, fuzzy_matches
+        from .fuzzy import fuzzy_candidates, settle_typos
 
         folded = found[2]
         candidates = fuzzy_candidates(text, folded, glossary)
-        exact = [matcher.raw_match(m) for m in found[0]] if candidates else []
-        matches = fuzzy_matches(text, folded, glossary, exact, candidates) if candidates else exact
-        if matches is exact:  # no typo kept: the exact matches, annotated as without the typo layer
+        spans = [(m[0], m[1]) for m in found[0]] if candidates else []
+        matches, replaced = settle_typos(text, folded, glossary, spans, candidates)
+        if not matches:  # no typo kept: the exact matches, annotated as without the typo layer
             return _annotate_native(text, glossary, house, options, lang, found)
-    if not matches:
+        # Typos kept: they are annotated in Python, the exact matches that stay by the core's copies.
+        exact_kept = [m for i, m in enumerate(found[0]) if i not in replaced]
+    if not matches and not exact_kept:
         return []
     if lang is None:
         # Judged from the text around the matches, so that rewriting them cannot change the
         # verdict: normalizing the result again must change nothing more.
         # Neutral wordings that --rewrite loaded writes are left out for the same reason.
-        spans = [(m.start, m.end) for m in matches]
+        spans = sorted([(m.start, m.end) for m in matches] + [(t[0], t[1]) for t in exact_kept])
         if options.rewrite_loaded:
             spans = sorted(spans + neutral_spans(text, glossary))
         lang = _detect(text, spans, glossary)
     regions = quote_regions(text) if found is None else found[1]
     memo = _memo(glossary, house, options, lang)[0]
     out = [_annotation(text, m, glossary, house, options, regions, lang, memo) for m in matches]
+    if exact_kept:
+        out = sorted(out + _assemble_native(text, glossary, house, options, lang, exact_kept, regions), key=_position)
     return distanced(text, out, glossary)
+
+
+def _position(a: Annotation) -> tuple[int, int]:
+    return a.start, a.end
 
 
 _DEFAULT_OPTIONS = RewriteOptions()
@@ -192,6 +201,13 @@ _LONG_TEXT = 200_000  # characters: the collector is paused from the scan on (se
 def _build_native(
     text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str, matches: Any, regions: Any
 ) -> list[Annotation]:
+    return distanced(text, _assemble_native(text, glossary, house, options, lang, matches, regions), glossary)
+
+
+def _assemble_native(
+    text: str, glossary: Glossary, house: Any, options: RewriteOptions, lang: str, matches: Any, regions: Any
+) -> list[Annotation]:
+    """The annotations of the core's matches (before the distancing words are looked at)."""
     memo, copies = _memo(glossary, house, options, lang)
     matcher = glossary.matcher
     rules = matcher.rules
@@ -213,8 +229,7 @@ def _build_native(
 
     # The C core copies the annotation of a match seen before (same key, terms, surface, base,
     # ambiguity, sentence start and quotation) with the new offsets, and asks miss() for the rest.
-    out = native.assemble(Annotation, text, matches, copies, miss)
-    return distanced(text, out, glossary)
+    return native.assemble(Annotation, text, matches, copies, miss)
 
 
 def neutral_spans(text: str, glossary: Glossary) -> list[tuple[int, int]]:

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,6 @@ from .typo_index import (
     _bases,
     _KeyShape,
     _Slot,
-    candidate_tokens,
     fuzzy_index,
 )
 
@@ -86,7 +86,7 @@ def fuzzy_candidates(text: str, folded: Folded, glossary: Glossary) -> list[Fuzz
     f = folded.text
     if not index.targets or not f:
         return []
-    suspects = index.read_all(candidate_tokens(f))
+    suspects = index.read_all(index.words_in(f))
     if not suspects:
         return []
     out: list[FuzzyCandidate] = []
@@ -212,21 +212,41 @@ def fuzzy_matches(
     """
     if candidates is None:
         candidates = fuzzy_candidates(text, folded, glossary)
-    if not candidates:
+    typos, replaced = settle_typos(text, folded, glossary, [(m.start, m.end) for m in exact], candidates)
+    if not typos:
         return exact
-    kept = list(exact)
-    added = False
+    kept = [m for i, m in enumerate(exact) if i not in replaced] + typos
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def settle_typos(
+    text: str, folded: Folded, glossary: Glossary, exact: Sequence[tuple[int, int]], candidates: list[FuzzyCandidate]
+) -> tuple[list[RawMatch], set[int]]:
+    """The fuzzy matches kept among exact matches at the spans ``exact`` (in text order), and the
+    indexes of the exact ones they replace.
+
+    The rules of :func:`fuzzy_matches`, on spans: the exact matches need not be made into objects.
+    """
+    # In text order, never overlapping: (start, end, i), i: exact match i, or -1 - k: typos[k].
+    kept = [(a, b, i) for i, (a, b) in enumerate(exact)]
+    starts = [a for a, _ in exact]
+    typos: list[RawMatch] = []
     for group in _choose(candidates):
-        match = _to_match(text, folded, glossary, group)
-        inside = [m for m in kept if match.start <= m.start and m.end <= match.end]
-        crossing = [m for m in kept if m.start < match.end and match.start < m.end and m not in inside]
+        s, e = folded.to_original(group[0].start, group[0].stop)
+        hi = bisect_left(starts, e)  # the matches that start before it ends ...
+        lo = hi
+        while lo > 0 and kept[lo - 1][1] > s:  # ... and end after it starts
+            lo -= 1
         # A longer misspelled form wins over the exact forms it contains ("Xinjiang Uighyur
-        # Autonomous Region" over "Xinjiang"), as leftmost-longest does for exact matches.
-        if crossing or any(m.end - m.start >= match.end - match.start for m in inside):
+        # Autonomous Region" over "Xinjiang"), as leftmost-longest does for exact matches; it
+        # loses to one it crosses or one as long.
+        if any(k[0] < s or k[1] > e or k[1] - k[0] >= e - s for k in kept[lo:hi]):
             continue
-        kept = [m for m in kept if m not in inside] + [match]
-        added = True
-    return sorted(kept, key=lambda m: (m.start, m.end)) if added else exact
+        kept[lo:hi] = [(s, e, -1 - len(typos))]
+        starts[lo:hi] = [s]
+        typos.append(_to_match(text, folded, glossary, group))
+    staying = {k[2] for k in kept}
+    return [typos[-1 - k[2]] for k in kept if k[2] < 0], set(range(len(exact))) - staying
 
 
 def _choose(candidates: list[FuzzyCandidate]) -> list[list[FuzzyCandidate]]:

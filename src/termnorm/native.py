@@ -47,10 +47,16 @@ def assemble(atype: type, text: str, matches: list[Any], copies: dict[Any, Any],
     return _core.assemble(atype, text, matches, copies, miss)
 
 
-def letter_runs(text: str, letters: bytes, shortest: int) -> set[str]:
-    """The distinct runs of ``letters`` (a bitmap of the BMP) at least ``shortest`` long in ``text``."""
+def letter_runs(text: str, letters: bytes, shortest: int, known: Any = None) -> set[str]:
+    """The distinct runs of ``letters`` (a bitmap of the BMP) at least ``shortest`` long in ``text``,
+    less those in ``known`` (a :func:`token_set`)."""
     assert _core is not None, "only called when the core is built"
-    return _core.letter_runs(text, letters, shortest)
+    return _core.letter_runs(text, letters, shortest, known)
+
+
+def token_set() -> Any:
+    """An empty set of words that :func:`letter_runs` can leave out; None without the core."""
+    return _core.TokenSet() if ENABLED and _core is not None else None
 
 
 def fold_tables(table: Mapping[int, str]) -> tuple[bytes, bytes, dict[int, int]]:

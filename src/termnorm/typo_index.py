@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from threading import Lock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from . import native
@@ -48,10 +48,14 @@ def _letter_bits() -> bytes:
 LETTER_BITS = _letter_bits()
 
 
-def candidate_tokens(folded: str) -> set[str]:
-    """The distinct words of folded text long enough to be read as typos (``MIN_TOKEN`` letters)."""
+def candidate_tokens(folded: str, known: Any = None) -> set[str]:
+    """The distinct words of folded text long enough to be read as typos (``MIN_TOKEN`` letters).
+
+    ``known``: a :class:`termnorm._core.TokenSet` of words to leave out (the core finds them
+    without making a str of each).
+    """
     if native.ENABLED:
-        return native.letter_runs(folded, LETTER_BITS, MIN_TOKEN)
+        return native.letter_runs(folded, LETTER_BITS, MIN_TOKEN, known)
     return set(_CANDIDATE_RE.findall(folded))
 
 
@@ -187,6 +191,7 @@ class FuzzyIndex:
         self.stem_targets = static.stem_targets
         self._cache: dict[str, tuple[Correction, ...]] = {}
         self._plain: set[str] = set()  # tokens of the cache without a reading
+        self._known_plain = native.token_set()  # the same, for the core's word finder (or None)
         self.surfaces: dict[tuple[tuple[int, ...], str, bool], str] = {}  # see _surface_token
         self._lock = Lock()
 
@@ -267,18 +272,28 @@ class FuzzyIndex:
             found = self._read(token)
             with self._lock:
                 if len(self._cache) >= _CACHE_LIMIT:  # a bound on memory for endless streams
-                    self._cache.clear()
-                    self._plain.clear()
+                    self._forget()
                 self._cache[token] = found
                 if not found:
                     self._plain.add(token)
+                    if self._known_plain is not None:
+                        self._known_plain.add(token)
         return found
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        self._plain.clear()
+        if self._known_plain is not None:
+            self._known_plain.clear()
 
     def clear(self) -> None:
         """Forget every token read so far (the next texts pay for their first reading again)."""
         with self._lock:
-            self._cache.clear()
-            self._plain.clear()
+            self._forget()
+
+    def words_in(self, folded: str) -> set[str]:
+        """The words of a folded text that may be typos: long enough, and not known to have no reading."""
+        return candidate_tokens(folded, self._known_plain)
 
     def read_all(self, tokens: set[str]) -> set[str]:
         """The tokens among ``tokens`` that have a reading (filling the cache).
