@@ -110,16 +110,24 @@ def annotate_text(
     """
     options = options or _DEFAULT_OPTIONS
     house = glossary.style(style)
+    if len(text) < _LONG_TEXT:
+        return _annotate(text, glossary, house, options, fuzzy, lang)
+    # Matches, then annotations, by the hundred thousand, and no cycle among them: the cyclic
+    # garbage collector would walk them again and again (about a quarter of the time at 100 MB).
+    with collector_paused():
+        return _annotate(text, glossary, house, options, fuzzy, lang)
+
+
+_LONG_TEXT = 200_000  # characters: the collector is paused while such a text is annotated
+
+
+def _annotate(
+    text: str, glossary: Glossary, house: Any, options: RewriteOptions, fuzzy: bool, lang: str | None
+) -> list[Annotation]:
     matcher = glossary.matcher
-    if not fuzzy and len(text) >= _LONG_TEXT:
-        with collector_paused():  # its matches, then annotations, by the hundred thousand
-            found = matcher.scan_native(text)
-            if found is not None:
-                return _annotate_native(text, glossary, house, options, lang, found)
-    else:
-        found = matcher.scan_native(text, keep=fuzzy)
-        if found is not None and not fuzzy:
-            return _annotate_native(text, glossary, house, options, lang, found)
+    found = matcher.scan_native(text, keep=fuzzy)
+    if found is not None and not fuzzy:
+        return _annotate_native(text, glossary, house, options, lang, found)
     # Here found is None (the Python path) or the core's matches with the fold (the typo layer).
     if found is None or found[2] is None:
         folded = matcher.fold(text)
@@ -185,17 +193,7 @@ def _annotate_native(
         if options.rewrite_loaded:
             spans = sorted([(m[0], m[1]) for m in matches] + neutral_spans(text, glossary))
         lang = detect_language_native(glossary.matcher.core, text, spans)[0]
-    if len(matches) < _GC_PAUSE_AT:
-        return _build_native(text, glossary, house, options, lang, matches, regions)
-    # Tens of thousands of annotations: the cyclic garbage collector would walk the growing list
-    # again and again, though named tuples of strings and numbers can form no cycle (about a
-    # quarter of the time at 100 MB).
-    with collector_paused():
-        return _build_native(text, glossary, house, options, lang, matches, regions)
-
-
-_GC_PAUSE_AT = 10_000  # annotations
-_LONG_TEXT = 200_000  # characters: the collector is paused from the scan on (see collector_paused)
+    return _build_native(text, glossary, house, options, lang, matches, regions)
 
 
 def _build_native(
