@@ -2044,7 +2044,15 @@ static Py_UCS4 *window_origin(Py_UCS4 *buf, Py_ssize_t base) {
     return (Py_UCS4 *)((uintptr_t)buf - (uintptr_t)base * sizeof(Py_UCS4));
 }
 
-static int stream_match(Core *self, PyObject *text, PyObject *check, Py_ssize_t block, int regions, PyObject **result) {
+/* the window moved on to hold the folded positions from keep on (nothing when it does already) */
+static void window_keep(Py_UCS4 *buf, Py_ssize_t *base, Py_ssize_t keep, FastFold *st) {
+    if (keep <= *base) return;
+    memmove(buf, buf + (keep - *base), (size_t)(st->o - keep) * sizeof(Py_UCS4));
+    *base = keep;
+    st->res = window_origin(buf, keep);
+}
+
+static int stream_match(Core *self, PyObject *text, PyObject *check, Py_ssize_t block, PyObject **result) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t behind = self->maxlen + CONTEXT_READ + 16; /* what a hit reads before its end */
     Py_ssize_t cap = 2 * (behind + STREAM_TAIL) + 4 * block + FAST_ROOM; /* a block writes out to 4 characters each */
@@ -2092,11 +2100,7 @@ static int stream_match(Core *self, PyObject *text, PyObject *check, Py_ssize_t 
                 rc = 1;
                 goto done;
             }
-            if (st.o - 1 > base) {
-                buf[0] = buf[st.o - 1 - base];
-                base = st.o - 1;
-                st.res = window_origin(buf, base);
-            }
+            window_keep(buf, &base, st.o - 1, &st);
             continue;
         }
         const Py_UCS4 *f = st.res;
@@ -2121,13 +2125,9 @@ static int stream_match(Core *self, PyObject *text, PyObject *check, Py_ssize_t 
         Py_ssize_t keep = scanned - behind;
         for (Py_ssize_t k = 0; k < later.n; k++)
             if (later.items[k].i - behind < keep) keep = later.items[k].i - behind;
-        if (keep > base) {
-            memmove(buf, buf + (keep - base), (size_t)(st.o - keep) * sizeof(Py_UCS4));
-            base = keep;
-            st.res = window_origin(buf, base);
-        }
+        window_keep(buf, &base, keep, &st);
     }
-    *result = choose(text, &hb, regions, settle(hb.items, hb.n));
+    *result = choose(text, &hb, 0, settle(hb.items, hb.n));
     rc = *result == NULL ? -1 : 0;
 done:
     PyMem_Free(buf);
@@ -2157,7 +2157,7 @@ static PyObject *Core_match(Core *self, PyObject *args) {
     int rc;
     if (!keep && !self->calls_back && PyUnicode_GET_LENGTH(text) > block) { /* a long text a block at a time */
         PyObject *found = NULL;
-        rc = stream_match(self, text, check, block, 0, &found);
+        rc = stream_match(self, text, check, block, &found);
         if (rc == 0) return found;
         if (rc == 2) rc = fold_general(self, text, &fo);
     } else {
